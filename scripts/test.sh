@@ -1,0 +1,240 @@
+#!/usr/bin/env bash
+# The whole test suite, as CI runs it (.ci/run):
+#
+#   bash scripts/test.sh             # everything
+#   bash scripts/test.sh --quick     # no sanitizer build, no fuzzing
+#   options: --no-setup --no-asan --no-install --no-format --no-fuzz
+#
+# Steps: dependencies (scripts/setup.sh); tests/corpus checksums; build/ (RelWithDebInfo)
+# + ctest; build-asan/ (ASan + UBSan) + ctest; install test (tests/install/run.sh);
+# clang-format check; and, when fuzz targets exist, build-fuzz/ (clang, libFuzzer) with
+# every target run for a bounded time over a copy of its seed corpus. Every step runs even
+# if an earlier one failed (unless it depends on it); a summary closes the run; exit
+# status 1 on any failure.
+#
+# Environment: BGP_JOBS (default 2), BGP_FUZZ_SECONDS (per target, default 20).
+set -uo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 1
+ROOT=$PWD
+export BGP_JOBS=${BGP_JOBS:-2}
+FUZZ_SECONDS=${BGP_FUZZ_SECONDS:-20}
+
+do_setup=1 do_asan=1 do_install=1 do_format=1 do_fuzz=1
+for arg in "$@"; do
+    case $arg in
+        --quick) do_asan=0 do_fuzz=0 ;;
+        --no-setup) do_setup=0 ;;
+        --no-asan) do_asan=0 ;;
+        --no-install) do_install=0 ;;
+        --no-format) do_format=0 ;;
+        --no-fuzz) do_fuzz=0 ;;
+        -h|--help) sed -n '2,15p' "$0" | sed 's/^# \?//'; exit 0 ;;
+        *) echo "test.sh: unknown argument: $arg" >&2; exit 2 ;;
+    esac
+done
+
+LOGDIR=$(mktemp -d "${TMPDIR:-/tmp}/libbgp-test.XXXXXX")
+trap 'rm -rf "$LOGDIR"' EXIT
+
+summary=()       # one line per step
+failed_steps=0
+tests_passed=0   # ctest tests plus one per other check, for the closing line
+tests_failed=0
+declare -A status
+
+banner() { printf '\n\033[1m##### %s\033[0m\n' "$*"; }
+
+# run_step NAME COMMAND... : runs, times and records one step.
+run_step() {
+    local name=$1; shift
+    banner "$name"
+    local start=$SECONDS rc
+    "$@"
+    rc=$?
+    local secs=$((SECONDS - start))
+    if [[ $rc -eq 0 ]]; then
+        status[$name]=ok
+        summary+=("$(printf '  %-28s %-8s %5ss' "$name" PASS "$secs")")
+    else
+        status[$name]=fail
+        failed_steps=$((failed_steps + 1))
+        summary+=("$(printf '  %-28s %-8s %5ss  (exit %s)' "$name" FAIL "$secs" "$rc")")
+    fi
+    return "$rc"
+}
+
+skip_step() {
+    status[$1]=skip
+    summary+=("$(printf '  %-28s %-8s         %s' "$1" SKIP "$2")")
+}
+
+# count_check RC: a non-ctest check counts as one test in the closing line.
+count_check() {
+    if [[ $1 -eq 0 ]]; then tests_passed=$((tests_passed + 1)); else tests_failed=$((tests_failed + 1)); fi
+}
+
+# ctest_in DIR [VAR=VALUE...]: runs ctest there and adds its counts to the totals.
+ctest_in() {
+    local dir=$1; shift
+    local log=$LOGDIR/ctest-${dir//\//_}.log rc
+    env "$@" ctest --test-dir "$dir" --output-on-failure -j "$BGP_JOBS" 2>&1 | tee "$log"
+    rc=${PIPESTATUS[0]}
+    local line total failed
+    line=$(grep -E 'tests passed, [0-9]+ tests? failed out of [0-9]+' "$log" | tail -n 1)
+    if [[ -n $line ]]; then
+        failed=$(sed -E 's/.* ([0-9]+) tests? failed out of.*/\1/' <<<"$line")
+        total=$(sed -E 's/.*failed out of ([0-9]+).*/\1/' <<<"$line")
+        tests_passed=$((tests_passed + total - failed))
+        tests_failed=$((tests_failed + failed))
+    elif grep -q 'No tests were found' "$log"; then
+        echo "(no tests registered in $dir)"
+    elif [[ $rc -ne 0 ]]; then
+        tests_failed=$((tests_failed + 1))
+    fi
+    return "$rc"
+}
+
+format_check() {
+    bash scripts/format.sh --check
+}
+
+# fuzz_run: every build-fuzz/bin/X_fuzz for FUZZ_SECONDS over a throw-away copy of
+# tests/fuzz/corpus/X/ plus the read-only tests/vectors/regress/X/.
+fuzz_run() {
+    local src stem name rc=0 work artifacts bin
+    for src in tests/fuzz/*_fuzz.cpp; do
+        stem=$(basename "$src" .cpp)
+        name=${stem%_fuzz}
+        bin=build-fuzz/bin/$stem
+        if [[ ! -x $bin ]]; then
+            echo "fuzz: $bin missing"; rc=1; count_check 1; continue
+        fi
+        work=$(mktemp -d "$LOGDIR/fuzz-$name.XXXXXX")
+        artifacts=$ROOT/build-fuzz/artifacts/$name
+        rm -rf "$artifacts"
+        mkdir -p "$work/corpus" "$artifacts"
+        local seeds=() d
+        for d in "tests/fuzz/corpus/$name" "tests/fuzz/corpus/$stem"; do
+            [[ -d $d ]] && cp -R "$d/." "$work/corpus/"
+        done
+        for d in "tests/vectors/regress/$name" "tests/vectors/regress/$stem"; do
+            [[ -d $d ]] && seeds+=("$ROOT/$d")
+        done
+        echo "fuzz: $stem for ${FUZZ_SECONDS}s ($(find "$work/corpus" -type f | wc -l) corpus files," \
+            "${#seeds[@]} regress dirs)"
+        timeout --signal=KILL $((FUZZ_SECONDS * 3 + 120)) \
+            "$bin" -max_total_time="$FUZZ_SECONDS" -timeout=25 -rss_limit_mb=2048 \
+            -print_final_stats=1 -artifact_prefix="$artifacts/" \
+            "$work/corpus" "${seeds[@]}" >"$work/log" 2>&1
+        local frc=$?
+        if [[ $frc -eq 0 ]]; then
+            grep -E '^(stat::number_of_executed_units|stat::new_units_added|Done [0-9]+ runs)' \
+                "$work/log" | sed 's/^/  /'
+            count_check 0
+        else
+            rc=1
+            count_check 1
+            echo "fuzz: $stem FAILED (exit $frc); last lines of its log:"
+            tail -n 60 "$work/log" | sed 's/^/  | /'
+            local a
+            for a in "$artifacts"/*; do
+                [[ -f $a ]] || continue
+                echo "fuzz: crashing input kept at $a ($(stat -c %s "$a") bytes):"
+                xxd -l 1024 "$a" | sed 's/^/  /'
+                echo "  to keep it as a regression input:" \
+                    "mkdir -p tests/vectors/regress/$name && cp '$a' tests/vectors/regress/$name/"
+            done
+        fi
+        rm -rf "$work"
+    done
+    return "$rc"
+}
+
+total_start=$SECONDS
+
+# 1. Dependencies
+if [[ $do_setup == 1 ]]; then
+    if ! run_step setup bash scripts/setup.sh; then
+        echo "test.sh: setup failed, nothing else can run" >&2
+        exit 1
+    fi
+else
+    skip_step setup "--no-setup"
+fi
+
+# 2. Test corpus integrity (tests/corpus is third-party data checked in byte for byte)
+if [[ -f tests/corpus/SHA256SUMS ]]; then
+    run_step "corpus checksums" bash -c 'cd tests/corpus && sha256sum --quiet --strict -c SHA256SUMS'
+    count_check $?
+fi
+
+# 3. Default build + tests
+run_step "build (RelWithDebInfo)" bash scripts/build.sh
+if [[ ${status["build (RelWithDebInfo)"]} == ok ]]; then
+    run_step "ctest build/" ctest_in build
+else
+    count_check 1
+    skip_step "ctest build/" "build failed"
+fi
+
+# 4. Sanitizer build + tests
+if [[ $do_asan == 1 ]]; then
+    run_step "build-asan (ASan+UBSan)" bash scripts/build.sh --asan
+    if [[ ${status["build-asan (ASan+UBSan)"]} == ok ]]; then
+        run_step "ctest build-asan/" ctest_in build-asan \
+            ASAN_OPTIONS=detect_leaks=1 \
+            UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+    else
+        count_check 1
+        skip_step "ctest build-asan/" "build failed"
+    fi
+else
+    skip_step "build-asan (ASan+UBSan)" "disabled"
+    skip_step "ctest build-asan/" "disabled"
+fi
+
+# 5. Install test
+if [[ $do_install == 1 && ${status["build (RelWithDebInfo)"]} == ok ]]; then
+    run_step "install test" bash tests/install/run.sh build
+    count_check $?
+else
+    skip_step "install test" "$([[ $do_install == 1 ]] && echo "build failed" || echo disabled)"
+fi
+
+# 6. Format
+if [[ $do_format == 1 ]]; then
+    run_step "clang-format" format_check
+    count_check $?
+else
+    skip_step "clang-format" "disabled"
+fi
+
+# 7. Fuzzing
+shopt -s nullglob
+fuzz_sources=(tests/fuzz/*_fuzz.cpp)
+shopt -u nullglob
+if [[ $do_fuzz == 1 && ${#fuzz_sources[@]} -gt 0 ]]; then
+    run_step "build-fuzz (libFuzzer)" bash scripts/build.sh --fuzz
+    if [[ ${status["build-fuzz (libFuzzer)"]} == ok ]]; then
+        run_step "fuzz ${#fuzz_sources[@]} targets x ${FUZZ_SECONDS}s" fuzz_run
+    else
+        count_check 1
+        skip_step "fuzz" "build failed"
+    fi
+elif [[ $do_fuzz == 1 ]]; then
+    skip_step "fuzz" "no tests/fuzz/*_fuzz.cpp"
+else
+    skip_step "fuzz" "disabled"
+fi
+
+banner "summary ($((SECONDS - total_start))s)"
+printf '%s\n' "${summary[@]}"
+echo
+if [[ $failed_steps -eq 0 ]]; then
+    echo "test.sh: all steps passed"
+else
+    echo "test.sh: $failed_steps step(s) FAILED"
+fi
+echo "$tests_passed passed, $tests_failed failed"
+[[ $failed_steps -eq 0 ]]

@@ -109,6 +109,9 @@ w::CodecOptions framing_options(const Knowledge& k) {
     o.extended_message = k.extended_message;
     o.four_octet_as = k.four_octet_as.value_or(true);
     o.add_path = k.add_path_on;
+    // A tool shows what can be read: prefixes before a malformed tail of the
+    // NLRI or withdrawn-routes field are kept, the fault listed in "errors".
+    o.salvage = true;
     return o;
 }
 

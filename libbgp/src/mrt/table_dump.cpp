@@ -112,9 +112,9 @@ void decode_rib_attributes(std::span<const std::uint8_t> bytes, bool four_octet_
     // RFC 6396 §4.3.4: MP_REACH_NLRI in a RIB entry may hold only the next hop.
     opts.mrt_rib_entry = true;
     opts.extended_message = true;
-    // A RIB entry is not an UPDATE: there is no NLRI field, the prefix is in
-    // the record, so the "missing well-known attribute" checks of RFC 7606 §3 d
-    // do not apply.
+    // There is no NLRI field (the prefix is in the record); with mrt_rib_entry
+    // the codec still takes the entry as a route, so missing ORIGIN, AS_PATH
+    // (and NEXT_HOP without MP_REACH_NLRI) are noted (RFC 7606 §3 d).
     auto fatal =
         wire::detail::decode_attributes(bytes, opts, false, entry.attributes, entry.errors);
     if (fatal) entry.errors.push_back(std::move(*fatal));

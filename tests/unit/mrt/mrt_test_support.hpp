@@ -51,7 +51,7 @@ inline std::vector<bgp::mrt::Record> read_all(const Bytes& data) {
     return out;
 }
 
-/// The single record `data` holds (fails the test otherwise via the caller's REQUIRE).
+/// What the reader makes of one record built from these fields.
 inline std::vector<bgp::mrt::Record> read_one(std::uint32_t ts, std::uint16_t type,
                                               std::uint16_t subtype, const Bytes& body) {
     return read_all(record(ts, type, subtype, body));

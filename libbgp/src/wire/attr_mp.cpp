@@ -192,7 +192,15 @@ std::optional<EncodeError> encode_mp_reach(const PathAttributes& a, const CodecO
                                            Writer& w) {
     const MpReach& mp = *a.mp_reach;
     // RFC 6396 §4.3.4: a table dump writes the abbreviated form (next hop only).
-    if (o.mrt_rib_entry && mp.nlri.empty() && mp.raw_nlri.empty()) return write_next_hops(mp, w);
+    // RFC 6396 §4.3.4 abbreviated form, only where decoding it gives the same
+    // value back: the family is implied by the next-hop length.
+    std::size_t nh_len = 0;
+    for (const auto& nh : mp.next_hops) nh_len += nh.size();
+    const bool abbreviable =
+        mp.raw_next_hop.empty() && ((mp.family == ipv4_unicast && nh_len == 4) ||
+                                    (mp.family == ipv6_unicast && (nh_len == 16 || nh_len == 32)));
+    if (o.mrt_rib_entry && abbreviable && mp.nlri.empty() && mp.raw_nlri.empty())
+        return write_next_hops(mp, w);
     w.u16(static_cast<std::uint16_t>(mp.family.afi));
     w.u8(static_cast<std::uint8_t>(mp.family.safi));
     if (auto e = write_next_hops(mp, w)) return e;

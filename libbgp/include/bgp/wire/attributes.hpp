@@ -98,7 +98,7 @@ struct ExtCommunity {
     std::array<std::uint8_t, 8> bytes{};
     [[nodiscard]] std::uint8_t type() const { return bytes[0]; }
     [[nodiscard]] std::uint8_t subtype() const { return bytes[1]; }
-    /// "rt 64512:100", "soo 10.0.0.1:7", "encap vxlan", or "0x0003000000000008".
+    /// "rt 64512:100", "soo 10.0.0.1:7", "encap vxlan", or hex such as "0x8006000000000000".
     [[nodiscard]] std::string to_string() const;
     friend bool operator==(const ExtCommunity&, const ExtCommunity&) = default;
     friend auto operator<=>(const ExtCommunity&, const ExtCommunity&) = default;

@@ -24,13 +24,12 @@ namespace bgp::wire::detail {
 /// only with NLRI present in any form).
 std::optional<DecodeError> decode_attributes(std::span<const std::uint8_t> bytes,
                                              const CodecOptions& opts, bool has_nlri_field,
-                                             PathAttributes& out,
-                                             std::vector<DecodeError>& errors);
+                                             PathAttributes& out, std::vector<DecodeError>& errors);
 
 /// Appends the encoded Path Attributes field (without its 2-octet length).
 /// Follows `attrs.layout` for order and flags where present.
 /// Returns an error text when a value cannot be encoded.
-std::optional<EncodeError> encode_attributes(const PathAttributes& attrs,
-                                             const CodecOptions& opts, Writer& w);
+std::optional<EncodeError> encode_attributes(const PathAttributes& attrs, const CodecOptions& opts,
+                                             Writer& w);
 
 }  // namespace bgp::wire::detail

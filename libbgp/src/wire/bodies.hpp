@@ -10,8 +10,7 @@
 namespace bgp::wire::detail {
 
 std::optional<EncodeError> encode_open_body(const Open& m, Writer& w);
-std::optional<EncodeError> encode_update_body(const Update& m, const CodecOptions& opts,
-                                              Writer& w);
+std::optional<EncodeError> encode_update_body(const Update& m, const CodecOptions& opts, Writer& w);
 void encode_notification_body(const Notification& m, Writer& w);
 void encode_route_refresh_body(const RouteRefresh& m, Writer& w);
 

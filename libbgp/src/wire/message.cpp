@@ -11,22 +11,35 @@ namespace bgp::wire {
 
 std::string message_type_name(std::uint8_t type) {
     switch (type) {
-        case 1: return "OPEN";
-        case 2: return "UPDATE";
-        case 3: return "NOTIFICATION";
-        case 4: return "KEEPALIVE";
-        case 5: return "ROUTE-REFRESH";
-        default: return "TYPE-" + std::to_string(type);
+        case 1:
+            return "OPEN";
+        case 2:
+            return "UPDATE";
+        case 3:
+            return "NOTIFICATION";
+        case 4:
+            return "KEEPALIVE";
+        case 5:
+            return "ROUTE-REFRESH";
+        default:
+            return "TYPE-" + std::to_string(type);
     }
 }
 
 std::optional<std::size_t> FamilySet::index(Family f) {
     std::size_t a = 0;
     switch (f.afi) {
-        case Afi::ipv4: a = 0; break;
-        case Afi::ipv6: a = 1; break;
-        case Afi::l2vpn: a = 2; break;
-        default: return std::nullopt;
+        case Afi::ipv4:
+            a = 0;
+            break;
+        case Afi::ipv6:
+            a = 1;
+            break;
+        case Afi::l2vpn:
+            a = 2;
+            break;
+        default:
+            return std::nullopt;
     }
     return a * 256 + static_cast<std::size_t>(f.safi);
 }
@@ -61,11 +74,10 @@ Result<Header> decode_header(std::span<const std::uint8_t> bytes, const CodecOpt
     h.type = bytes[18];
     std::vector<std::uint8_t> len_data{bytes[16], bytes[17]};
     auto bad_length = [&](const std::string& why) {
-        return unexpected(make_error(1, header_subcode::bad_message_length,
-                                     ErrorAction::session_reset,
-                                     message_type_name(h.type) + " length " +
-                                         std::to_string(h.length) + ": " + why,
-                                     len_data));
+        return unexpected(make_error(
+            1, header_subcode::bad_message_length, ErrorAction::session_reset,
+            message_type_name(h.type) + " length " + std::to_string(h.length) + ": " + why,
+            len_data));
     };
     if (h.type < 1 || h.type > 5) {
         return unexpected(make_error(1, header_subcode::bad_message_type,
@@ -102,11 +114,11 @@ Result<Message> decode_message(std::span<const std::uint8_t> bytes, const CodecO
     auto h = decode_header(bytes, opts);
     if (!h) return unexpected(std::move(h.error()));
     if (h->length != bytes.size()) {
-        return unexpected(make_error(
-            1, header_subcode::bad_message_length, ErrorAction::session_reset,
-            "header length " + std::to_string(h->length) + " but " +
-                std::to_string(bytes.size()) + " octets given",
-            {bytes[16], bytes[17]}));
+        return unexpected(make_error(1, header_subcode::bad_message_length,
+                                     ErrorAction::session_reset,
+                                     "header length " + std::to_string(h->length) + " but " +
+                                         std::to_string(bytes.size()) + " octets given",
+                                     {bytes[16], bytes[17]}));
     }
     const auto body = bytes.subspan(header_size);
     switch (static_cast<MessageType>(h->type)) {
@@ -125,7 +137,8 @@ Result<Message> decode_message(std::span<const std::uint8_t> bytes, const CodecO
             if (!r) return unexpected(std::move(r.error()));
             return Message{std::move(*r)};
         }
-        case MessageType::keepalive: return Message{Keepalive{}};
+        case MessageType::keepalive:
+            return Message{Keepalive{}};
         case MessageType::route_refresh: {
             auto r = decode_route_refresh(body);
             if (!r) return unexpected(std::move(r.error()));
@@ -161,7 +174,7 @@ Expected<std::size_t, EncodeError> encode_message(const Message& m, const CodecO
     const std::size_t len = out.size() - start;
     const std::size_t limit =
         std::holds_alternative<Open>(m) || std::holds_alternative<Keepalive>(m) ? max_message_size
-                                                                               : opts.max_size();
+                                                                                : opts.max_size();
     if (!err && len > limit) {
         err = EncodeError{message_type_name(static_cast<std::uint8_t>(type_of(m))) + " of " +
                           std::to_string(len) + " octets exceeds the limit of " +

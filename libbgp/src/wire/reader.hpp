@@ -11,7 +11,7 @@
 namespace bgp::wire::detail {
 
 class Reader {
-public:
+  public:
     Reader() = default;
     explicit Reader(std::span<const std::uint8_t> s)
         : begin_(s.data()), p_(s.data()), end_(s.data() + s.size()) {}
@@ -66,14 +66,14 @@ public:
         return true;
     }
 
-private:
+  private:
     const std::uint8_t* begin_ = nullptr;
     const std::uint8_t* p_ = nullptr;
     const std::uint8_t* end_ = nullptr;
 };
 
 class Writer {
-public:
+  public:
     explicit Writer(std::vector<std::uint8_t>& out) : out_(out) {}
 
     [[nodiscard]] std::size_t size() const { return out_.size(); }
@@ -103,7 +103,7 @@ public:
     void patch_u8(std::size_t at, std::uint8_t v) { out_[at] = v; }
     std::vector<std::uint8_t>& buffer() { return out_; }
 
-private:
+  private:
     std::vector<std::uint8_t>& out_;
 };
 

@@ -155,8 +155,6 @@ bool Prefix::contains(const IpAddress& a) const {
     return Prefix(a, length_).address() == addr_;
 }
 
-std::string Prefix::to_string() const {
-    return addr_.to_string() + "/" + std::to_string(length_);
-}
+std::string Prefix::to_string() const { return addr_.to_string() + "/" + std::to_string(length_); }
 
 }  // namespace bgp::wire

@@ -16,22 +16,20 @@ Result<Update> decode_update(std::span<const std::uint8_t> body, const CodecOpti
     // exceed the message length -> Malformed Attribute List.
     std::uint16_t wlen = 0;
     if (!r.u16(wlen) || r.remaining() < std::size_t{wlen} + 2) {
-        return unexpected(make_error(3, update_subcode::malformed_attribute_list,
-                                     ErrorAction::session_reset,
-                                     "withdrawn routes length " + std::to_string(wlen) +
-                                         " overruns the message (" + std::to_string(body.size()) +
-                                         " octets of body)"));
+        return unexpected(make_error(
+            3, update_subcode::malformed_attribute_list, ErrorAction::session_reset,
+            "withdrawn routes length " + std::to_string(wlen) + " overruns the message (" +
+                std::to_string(body.size()) + " octets of body)"));
     }
     std::span<const std::uint8_t> withdrawn;
     (void)r.bytes(wlen, withdrawn);
     std::uint16_t alen = 0;
     (void)r.u16(alen);
     if (r.remaining() < alen) {
-        return unexpected(make_error(3, update_subcode::malformed_attribute_list,
-                                     ErrorAction::session_reset,
-                                     "total path attribute length " + std::to_string(alen) +
-                                         " overruns the message (" +
-                                         std::to_string(r.remaining()) + " octets left)"));
+        return unexpected(make_error(
+            3, update_subcode::malformed_attribute_list, ErrorAction::session_reset,
+            "total path attribute length " + std::to_string(alen) + " overruns the message (" +
+                std::to_string(r.remaining()) + " octets left)"));
     }
     std::span<const std::uint8_t> attrs;
     (void)r.bytes(alen, attrs);
@@ -67,8 +65,7 @@ std::optional<Family> Update::end_of_rib() const {
     if (!a.mp_reach && !a.mp_unreach && a.layout.empty() && !a.origin && !a.as_path &&
         !a.next_hop && a.unknown.empty())
         return ipv4_unicast;  // an UPDATE with nothing in it
-    if (a.mp_unreach && !a.mp_reach && a.mp_unreach->nlri.empty() &&
-        a.mp_unreach->raw_nlri.empty())
+    if (a.mp_unreach && !a.mp_reach && a.mp_unreach->nlri.empty() && a.mp_unreach->raw_nlri.empty())
         return a.mp_unreach->family;
     return std::nullopt;
 }

@@ -21,10 +21,10 @@ const Update& as_update(const Message& m) { return std::get<Update>(m); }
 
 // A pod block announcement as a Calico node sends it over iBGP.
 const std::vector<std::uint8_t> pod_block_body = {
-    0x00, 0x00,                    // withdrawn routes length 0
-    0x00, 0x1c,                    // total path attribute length 28
-    0x40, 0x01, 0x01, 0x00,        // ORIGIN IGP
-    0x40, 0x02, 0x00,              // AS_PATH empty (iBGP)
+    0x00, 0x00,                                // withdrawn routes length 0
+    0x00, 0x1c,                                // total path attribute length 28
+    0x40, 0x01, 0x01, 0x00,                    // ORIGIN IGP
+    0x40, 0x02, 0x00,                          // AS_PATH empty (iBGP)
     0x40, 0x03, 0x04, 0xac, 0x10, 0x06, 0xf9,  // NEXT_HOP 172.16.6.249
     0x40, 0x05, 0x04, 0x00, 0x00, 0x00, 0x64,  // LOCAL_PREF 100
     0x80, 0x04, 0x04, 0x00, 0x00, 0x00, 0x00,  // MED 0
@@ -64,14 +64,14 @@ TEST_CASE("UPDATE built by hand encodes in canonical order", "[wire][update]") {
     u.nlri.push_back(Nlri{*Prefix::parse("10.1.0.0/16"), std::nullopt});
     u.withdrawn.push_back(Nlri{*Prefix::parse("10.2.0.0/16"), std::nullopt});
     const std::vector<std::uint8_t> body = {
-        0x00, 0x03, 0x10, 0x0a, 0x02,  // withdrawn: 10.2.0.0/16
-        0x00, 0x18,                    // attributes: 24 octets
-        0x40, 0x01, 0x01, 0x00,        // ORIGIN IGP
-        0x40, 0x02, 0x0a, 0x02, 0x02,  // AS_PATH: AS_SEQUENCE of 2
-        0x00, 0x00, 0xfc, 0x00,        //   64512
-        0x00, 0x00, 0xfc, 0x01,        //   64513
+        0x00, 0x03, 0x10, 0x0a, 0x02,              // withdrawn: 10.2.0.0/16
+        0x00, 0x18,                                // attributes: 24 octets
+        0x40, 0x01, 0x01, 0x00,                    // ORIGIN IGP
+        0x40, 0x02, 0x0a, 0x02, 0x02,              // AS_PATH: AS_SEQUENCE of 2
+        0x00, 0x00, 0xfc, 0x00,                    //   64512
+        0x00, 0x00, 0xfc, 0x01,                    //   64513
         0x40, 0x03, 0x04, 0x0a, 0x00, 0x00, 0x01,  // NEXT_HOP 10.0.0.1
-        0x10, 0x0a, 0x01,              // NLRI 10.1.0.0/16
+        0x10, 0x0a, 0x01,                          // NLRI 10.1.0.0/16
     };
     auto e = encode(Message{u}, CodecOptions{});
     REQUIRE(e);
@@ -98,10 +98,10 @@ TEST_CASE("End-of-RIB markers (RFC 4724 §2)", "[wire][update]") {
         auto e = encode(Message{make_end_of_rib(ipv6_unicast)}, CodecOptions{});
         REQUIRE(e);
         CHECK(*e == with_header({
-                        0x00, 0x00,              // no withdrawn routes
-                        0x00, 0x06,              // attributes: 6 octets
-                        0x80, 0x0f, 0x03,        // MP_UNREACH_NLRI, optional, length 3
-                        0x00, 0x02, 0x01,        // AFI 2 SAFI 1
+                        0x00, 0x00,        // no withdrawn routes
+                        0x00, 0x06,        // attributes: 6 octets
+                        0x80, 0x0f, 0x03,  // MP_UNREACH_NLRI, optional, length 3
+                        0x00, 0x02, 0x01,  // AFI 2 SAFI 1
                     }));
         auto m = decode_message(*e, CodecOptions{});
         REQUIRE(m);
@@ -125,7 +125,8 @@ TEST_CASE("UPDATE length fields (RFC 4271 §6.3)", "[wire][update]") {
         CHECK(r.error().action == ErrorAction::session_reset);
     }
     SECTION("total attribute length overruns") {
-        auto r = decode_update(std::vector<std::uint8_t>{0x00, 0x00, 0x00, 0x09, 0x40, 0x01, 0x01, 0x00}, {});
+        auto r = decode_update(
+            std::vector<std::uint8_t>{0x00, 0x00, 0x00, 0x09, 0x40, 0x01, 0x01, 0x00}, {});
         REQUIRE_FALSE(r);
         CHECK(r.error().subcode == 1);
     }
@@ -136,7 +137,8 @@ TEST_CASE("UPDATE length fields (RFC 4271 §6.3)", "[wire][update]") {
     }
     SECTION("a bad NLRI field: Invalid Network Field, session reset (RFC 7606 §5.3)") {
         auto r = decode_update(
-            std::vector<std::uint8_t>{0x00, 0x00, 0x00, 0x00, 0x21, 0x0a, 0x00, 0x00, 0x00, 0x00}, {});
+            std::vector<std::uint8_t>{0x00, 0x00, 0x00, 0x00, 0x21, 0x0a, 0x00, 0x00, 0x00, 0x00},
+            {});
         REQUIRE_FALSE(r);
         CHECK(r.error().code == 3);
         CHECK(r.error().subcode == 10);

@@ -68,8 +68,8 @@ struct CapRole {
 
 /// RFC 4724 §3 (+ RFC 8538 N bit).
 struct CapGracefulRestart {
-    bool restart_state = false;   // R bit
-    bool notification = false;    // N bit (RFC 8538)
+    bool restart_state = false;       // R bit
+    bool notification = false;        // N bit (RFC 8538)
     std::uint8_t reserved_flags = 0;  // the other two flag bits, kept for round trip
     std::uint16_t restart_time = 0;   // 12 bits, seconds
     struct Entry {
@@ -136,9 +136,9 @@ struct CapUnknown {
 };
 
 using Capability =
-    std::variant<CapMultiprotocol, CapRouteRefresh, CapExtendedNextHop, CapExtendedMessage,
-                 CapRole, CapGracefulRestart, CapFourOctetAs, CapAddPath,
-                 CapEnhancedRouteRefresh, CapLongLivedGr, CapFqdn, CapUnknown>;
+    std::variant<CapMultiprotocol, CapRouteRefresh, CapExtendedNextHop, CapExtendedMessage, CapRole,
+                 CapGracefulRestart, CapFourOctetAs, CapAddPath, CapEnhancedRouteRefresh,
+                 CapLongLivedGr, CapFqdn, CapUnknown>;
 
 /// The capability code of any alternative.
 [[nodiscard]] std::uint8_t capability_code(const Capability& c);

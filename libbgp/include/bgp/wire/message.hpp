@@ -43,7 +43,7 @@ enum class MessageType : std::uint8_t {
 
 /// A set of families, e.g. those for which ADD-PATH path ids are on the wire.
 class FamilySet {
-public:
+  public:
     void insert(Family f);
     void erase(Family f);
     [[nodiscard]] bool contains(Family f) const;
@@ -51,15 +51,15 @@ public:
     void clear() { bits_.reset(); }
     friend bool operator==(const FamilySet&, const FamilySet&) = default;
 
-private:
+  private:
     static std::optional<std::size_t> index(Family f);
     std::bitset<1024> bits_;  // afi 1..2 (and 25) x safi 0..255
 };
 
 /// What the session negotiated, which changes how bytes are read and written.
 struct CodecOptions {
-    bool four_octet_as = true;     ///< RFC 6793 negotiated (AS_PATH with 4-octet ASNs)
-    bool extended_message = false; ///< RFC 8654 negotiated (65535-octet limit)
+    bool four_octet_as = true;      ///< RFC 6793 negotiated (AS_PATH with 4-octet ASNs)
+    bool extended_message = false;  ///< RFC 8654 negotiated (65535-octet limit)
     /// Families whose NLRI carry ADD-PATH path ids in this direction (RFC 7911).
     FamilySet add_path;
     /// Whether the peer is internal. Unset: unknown (as in a capture), so the

@@ -23,9 +23,9 @@ Unexpected<std::decay_t<E>> unexpected(E&& e) {
 
 template <class T, class E>
 class Expected {
-public:
-    Expected(const T& v) : v_(std::in_place_index<0>, v) {}                // NOLINT
-    Expected(T&& v) : v_(std::in_place_index<0>, std::move(v)) {}          // NOLINT
+  public:
+    Expected(const T& v) : v_(std::in_place_index<0>, v) {}                        // NOLINT
+    Expected(T&& v) : v_(std::in_place_index<0>, std::move(v)) {}                  // NOLINT
     Expected(Unexpected<E> e) : v_(std::in_place_index<1>, std::move(e.error)) {}  // NOLINT
 
     [[nodiscard]] bool has_value() const noexcept { return v_.index() == 0; }
@@ -58,7 +58,7 @@ public:
         return std::get<1>(v_);
     }
 
-private:
+  private:
     std::variant<T, E> v_;
 };
 

@@ -54,7 +54,7 @@ inline constexpr Family ipv6_unicast{Afi::ipv6, Safi::unicast};
 
 /// An IPv4 or IPv6 address, stored in network byte order.
 class IpAddress {
-public:
+  public:
     constexpr IpAddress() = default;
     static IpAddress v4(std::uint32_t host_order);
     static IpAddress v4_bytes(const std::uint8_t* p);
@@ -78,14 +78,14 @@ public:
     friend bool operator==(const IpAddress&, const IpAddress&) = default;
     friend auto operator<=>(const IpAddress&, const IpAddress&) = default;
 
-private:
+  private:
     std::array<std::uint8_t, 16> bytes_{};
     Afi afi_ = Afi::ipv4;
 };
 
 /// An IP prefix. Host bits beyond `length` are always zero.
 class Prefix {
-public:
+  public:
     constexpr Prefix() = default;
     /// Masks host bits. `length` must not exceed 32 / 128 (checked by assert).
     Prefix(const IpAddress& addr, std::uint8_t length);
@@ -100,7 +100,7 @@ public:
     friend bool operator==(const Prefix&, const Prefix&) = default;
     friend auto operator<=>(const Prefix&, const Prefix&) = default;
 
-private:
+  private:
     IpAddress addr_;
     std::uint8_t length_ = 0;
 };

@@ -126,7 +126,8 @@ Feed make_v4_feed(std::size_t per_update, bool mixed) {
         // Room left for NLRI: the size with none, then 1 + (len+7)/8 octets each.
         const std::size_t base = encode(Message{u}, opts)->size();
         std::size_t room = max_message_size - base;
-        while ((want == 0 || u.nlri.size() < want) && feed.prefixes + u.nlri.size() < feed_prefixes) {
+        while ((want == 0 || u.nlri.size() < want) &&
+               feed.prefixes + u.nlri.size() < feed_prefixes) {
             const std::uint8_t len = mixed ? mixed_length(rng) : 24;
             const std::size_t need = 1 + (len + 7u) / 8u;
             if (need > room) break;
@@ -240,8 +241,9 @@ const Feed& cached_feed(int kind, std::size_t arg) {
     static std::map<std::pair<int, std::size_t>, Feed> feeds;
     auto it = feeds.find({kind, arg});
     if (it == feeds.end()) {
-        Feed f = kind == 0 ? make_v4_feed(arg, false)
-                           : kind == 1 ? make_v4_feed(0, true) : make_v6_feed(arg);
+        Feed f = kind == 0   ? make_v4_feed(arg, false)
+                 : kind == 1 ? make_v4_feed(0, true)
+                             : make_v6_feed(arg);
         f.problem = verify(f);
         it = feeds.emplace(std::pair{kind, arg}, std::move(f)).first;
     }

@@ -26,9 +26,14 @@ inline wire::CodecOptions options_from_byte(std::uint8_t b) {
     if ((b & 0x04) != 0) o.add_path.insert(wire::ipv4_unicast);
     if ((b & 0x08) != 0) o.add_path.insert(wire::ipv6_unicast);
     switch ((b >> 4) & 0x03) {
-        case 1: o.ibgp = true; break;
-        case 2: o.ibgp = false; break;
-        default: break;
+        case 1:
+            o.ibgp = true;
+            break;
+        case 2:
+            o.ibgp = false;
+            break;
+        default:
+            break;
     }
     o.mrt_rib_entry = (b & 0x40) != 0;
     o.salvage = (b & 0x80) != 0;

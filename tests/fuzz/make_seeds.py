@@ -18,13 +18,14 @@ Input formats (see tests/fuzz/fuzz_options.hpp for the option byte):
   nlri     flag byte (bit 0 IPv6, bit 1 ADD-PATH) + an NLRI field
   mrt      MRT records as in a file (uncompressed)
 
-Deterministic: same corpus in, same seeds out. Needs python3 and tshark.
+Deterministic: same corpus in, same seeds out. Needs python3 and tshark. Files named
+fuzz-<sha1> are inputs the fuzzers found (minimised with -merge=1, see docs/performance.md)
+and are left alone.
 """
 
 import gzip
 import hashlib
 import os
-import shutil
 import struct
 import subprocess
 import sys
@@ -140,9 +141,10 @@ class SeedDir:
         self.seen = set()
         self.count = 0
         self.size = 0
-        if os.path.isdir(self.path):
-            shutil.rmtree(self.path)
-        os.makedirs(self.path)
+        os.makedirs(self.path, exist_ok=True)
+        for old in os.listdir(self.path):  # keep the fuzzer-found units (fuzz-*)
+            if not old.startswith("fuzz-"):
+                os.remove(os.path.join(self.path, old))
 
     def add(self, label, data):
         digest = hashlib.sha1(data).hexdigest()

@@ -40,9 +40,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             }
         } else if (const auto* rib = std::get_if<bgp::mrt::RibRecord>(&rec->body)) {
             for (const auto& e : rib->entries) {
-                bgp::fuzz::check(e.prefix.afi() == e.family.afi || !e.errors.empty() ||
-                                     rec->error.has_value(),
-                                 "a RIB entry's prefix is of its family");
+                bgp::fuzz::check(
+                    e.prefix.afi() == e.family.afi || !e.errors.empty() || rec->error.has_value(),
+                    "a RIB entry's prefix is of its family");
             }
         }
     }

@@ -1,5 +1,6 @@
 // Path attribute block codec: the descriptor table and the dispatch around it
 // (RFC 4271 §4.3, §5, §6.3; RFC 7606 §3, §4, §5.2).
+#include <algorithm>
 #include <array>
 #include <bitset>
 #include <string>
@@ -179,6 +180,7 @@ std::optional<DecodeError> decode_attributes(std::span<const std::uint8_t> bytes
                                              PathAttributes& out,
                                              std::vector<DecodeError>& errors) {
     out = PathAttributes{};
+    out.layout.reserve(8);  // typical UPDATEs carry up to 8 attributes: one allocation
     const std::size_t first_error = errors.size();
     std::bitset<256> seen;
     std::vector<AttrProblem> notes;
@@ -390,18 +392,32 @@ std::optional<EncodeError> encode_attributes(const PathAttributes& attrs, const 
         }
     }
     // Then the rest in type-code order with the canonical flags (Extended
-    // Length only when the value needs it); raw attributes as they are.
-    for (unsigned t = 0; t < 256; ++t) {
-        const auto type = static_cast<std::uint8_t>(t);
-        if (const AttrDescriptor* d = find_attribute(type);
-            d && !done.test(type) && d->present(attrs)) {
+    // Length only when the value needs it); raw attributes as they are, merged
+    // in by type code (a raw one after a decoded one of the same code).
+    static const std::vector<std::uint8_t> known_types = [] {
+        std::vector<std::uint8_t> v;
+        for (unsigned t = 0; t < 256; ++t)
+            if (find_attribute(static_cast<std::uint8_t>(t)))
+                v.push_back(static_cast<std::uint8_t>(t));
+        return v;
+    }();
+    std::vector<std::size_t> pending;
+    for (std::size_t i = 0; i < attrs.unknown.size(); ++i)
+        if (!raw_done[i]) pending.push_back(i);
+    std::stable_sort(pending.begin(), pending.end(), [&](std::size_t a, std::size_t b) {
+        return attrs.unknown[a].type < attrs.unknown[b].type;
+    });
+    std::size_t r = 0;
+    for (const std::uint8_t type : known_types) {
+        for (; r < pending.size() && attrs.unknown[pending[r]].type < type; ++r)
+            if (auto e = emit_raw(pending[r])) return fail(std::move(*e));
+        const AttrDescriptor* d = find_attribute(type);
+        if (!done.test(type) && d->present(attrs)) {
             if (auto e = emit_known(*d, type, d->flags)) return fail(std::move(*e));
         }
-        for (std::size_t i = 0; i < attrs.unknown.size(); ++i) {
-            if (raw_done[i] || attrs.unknown[i].type != type) continue;
-            if (auto e = emit_raw(i)) return fail(std::move(*e));
-        }
     }
+    for (; r < pending.size(); ++r)
+        if (auto e = emit_raw(pending[r])) return fail(std::move(*e));
     return std::nullopt;
 }
 

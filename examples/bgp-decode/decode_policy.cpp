@@ -1,6 +1,8 @@
 // bgp-decode: the ADD-PATH / 4-octet AS decision rule. See decode_policy.hpp.
 #include "decode_policy.hpp"
 
+#include <algorithm>
+
 #include <array>
 #include <vector>
 
@@ -71,6 +73,16 @@ bool has_path_ids(const w::Message& m) {
     if (u->attributes.mp_reach && any(u->attributes.mp_reach->nlri)) return true;
     if (u->attributes.mp_unreach && any(u->attributes.mp_unreach->nlri)) return true;
     return false;
+}
+
+/// encode(decode(x)) against x (docs/wire.md lists the normalisations).
+std::string roundtrip(std::span<const std::uint8_t> bytes, const w::Message& m,
+                      const w::CodecOptions& opts) {
+    auto e = w::encode(m, opts);
+    if (!e) return "unencodable";
+    if (std::equal(e->begin(), e->end(), bytes.begin(), bytes.end())) return "exact";
+    auto again = w::decode_message(*e, opts);
+    return again && *again == m ? "normalised" : "differs";
 }
 
 }  // namespace
@@ -166,9 +178,10 @@ Decoded decode_message(std::span<const std::uint8_t> bytes, const Knowledge& k, 
         if (p == 0) break;
     }
 
-    Decoded out{std::move(*best_result), std::nullopt, std::nullopt};
-    if (!out.result || !is_update) return out;
+    Decoded out{std::move(*best_result), std::nullopt, std::nullopt, std::nullopt};
     const w::CodecOptions& chosen = candidates[best];
+    if (d.check_roundtrip && out.result) out.roundtrip = roundtrip(bytes, *out.result, chosen);
+    if (!out.result || !is_update) return out;
     if (has_path_ids(*out.result)) {
         // Which rule turned path ids on: a guess beats force beats knowledge.
         bool guessed = false;

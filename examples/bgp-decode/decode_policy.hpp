@@ -37,6 +37,9 @@ struct Knowledge {
 struct Defaults {
     bool add_path = false;      ///< --add-path: path ids on for IPv4/IPv6 unicast
     bool two_octet_as = false;  ///< --two-octet-as
+    /// --check-roundtrip: re-encode every decoded message with the options it
+    /// was read with and say whether the octets came back.
+    bool check_roundtrip = false;
 };
 
 /// Builds the knowledge for direction sender->receiver from the OPENs seen
@@ -54,6 +57,9 @@ struct Decoded {
     std::optional<std::string> add_path;
     /// Set when AS numbers were read as 2 octets: "negotiated", "forced" or "guessed".
     std::optional<std::string> two_octet_as;
+    /// With --check-roundtrip: "exact" (same octets), "normalised" (other
+    /// octets, same value when decoded again), "differs" or "unencodable".
+    std::optional<std::string> roundtrip;
 };
 
 /// Decodes one whole message (header included).

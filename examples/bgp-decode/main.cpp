@@ -17,7 +17,7 @@ namespace {
 constexpr const char* usage_text = R"(Usage: bgp-decode --hex < FILE
        bgp-decode --mrt FILE
        bgp-decode --pcap FILE [--port N]...
-       [--add-path] [--two-octet-as] [--pretty] [--stats]
+       [--add-path] [--two-octet-as] [--check-roundtrip] [--pretty] [--stats]
 
 Prints every BGP message of the input as one JSON object per line (JSON Lines).
 
@@ -32,6 +32,11 @@ Inputs (exactly one):
 Decoding options, for what the input does not tell:
   --add-path     NLRI of IPv4/IPv6 unicast carry ADD-PATH path ids
   --two-octet-as AS numbers in AS_PATH/AGGREGATOR are 2 octets
+
+Checks:
+  --check-roundtrip  re-encode every decoded message and add "roundtrip":
+                 "exact", "normalised" (same value, other octets: see
+                 docs/wire.md), "differs" or "unencodable"
 
 Output:
   --pretty       indent the JSON (one object is then several lines)
@@ -133,12 +138,13 @@ int main(int argc, char** argv) {
             settings.ports.push_back(*port);
             have_extra_ports = true;
         } else if (arg == "--add-path" || arg == "--two-octet-as" || arg == "--pretty" ||
-                   arg == "--stats") {
+                   arg == "--stats" || arg == "--check-roundtrip") {
             if (inline_value) return usage_error(arg + " takes no value");
             if (arg == "--add-path") settings.defaults.add_path = true;
             if (arg == "--two-octet-as") settings.defaults.two_octet_as = true;
             if (arg == "--pretty") settings.pretty = true;
             if (arg == "--stats") settings.stats = true;
+            if (arg == "--check-roundtrip") settings.defaults.check_roundtrip = true;
         } else {
             return usage_error("unknown argument '" + args[i] + "'");
         }

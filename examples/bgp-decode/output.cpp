@@ -16,6 +16,7 @@ json::object decoded_json(const Decoded& d, std::span<const std::uint8_t> raw) {
     json::object o = message_json(*d.result, raw.size());
     if (d.add_path) o["add_path"] = *d.add_path;
     if (d.two_octet_as) o["two_octet_as"] = *d.two_octet_as;
+    if (d.roundtrip) o["roundtrip"] = *d.roundtrip;
     return o;
 }
 

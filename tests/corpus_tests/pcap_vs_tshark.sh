@@ -7,7 +7,8 @@
 #     withdrawn prefixes of IPv4/IPv6 unicast and multicast (classic NLRI and withdrawn
 #     routes, MP_REACH_NLRI, MP_UNREACH_NLRI) must equal what tshark dissects - the
 #     counts per family and the prefix addresses themselves; no message may fail to
-#     decode;
+#     decode; and every message that decodes cleanly re-encodes to exactly its own octets
+#     (bgp-decode --check-roundtrip: encode(decode(x)) == x);
 #   - the deliberately malformed captures (tcpdump's fuzzer regressions) must produce at
 #     least one error (an object with "error", or an UPDATE/NOTIFICATION with "errors");
 #   - every capture: exit status 0, nothing on stderr that looks like a crash or a
@@ -153,12 +154,14 @@ def tshark_view(path):
 
 
 def decoder_view(path):
-    out = subprocess.run([decoder, "--pcap", path], capture_output=True, check=False)
+    out = subprocess.run([decoder, "--check-roundtrip", "--pcap", path], capture_output=True,
+                         check=False)
     types = collections.Counter()
     prefixes = collections.defaultdict(list)
     errors = []  # (type, reason) of messages that failed or carry non-fatal errors
     failed = []  # (type, reason) of messages that failed to decode
     problems = []
+    inexact = []  # (type, roundtrip) of clean messages that did not re-encode to their octets
     for n, line in enumerate(out.stdout.decode(errors="replace").splitlines(), 1):
         try:
             o = json.loads(line)
@@ -173,6 +176,8 @@ def decoder_view(path):
             failed.append((t, o["error"].get("reason")))
         for e in o.get("errors", []):
             errors.append((t, e.get("reason")))
+        if "roundtrip" in o and o["roundtrip"] != "exact" and not o.get("errors"):
+            inexact.append((t, o["roundtrip"], o.get("frame")))
         if t == "UPDATE" and "error" not in o:
             for kind in ("announced", "withdrawn"):
                 for p in o.get(kind, []):
@@ -186,13 +191,13 @@ def decoder_view(path):
             problems.append("stderr shows a crash or sanitizer report (%r):\n%s"
                             % (mark, stderr[-3000:]))
             break
-    return types, prefixes, errors, failed, problems
+    return types, prefixes, errors, failed, problems, inexact
 
 failures = []
 summary = []
 for path in captures:
     name = os.path.basename(path)
-    ours_types, ours_prefixes, errors, failed, problems = decoder_view(path)
+    ours_types, ours_prefixes, errors, failed, problems, inexact = decoder_view(path)
     exception = EXCEPTIONS.get(name)
     report = list(problems)
     if name in MALFORMED or (exception and exception.get("must_error")):
@@ -211,6 +216,10 @@ for path in captures:
             if failed:
                 report.append("messages failed to decode in a well-formed capture: %s"
                               % failed[:5])
+            # Round trip (issue 2): encode(decode(x)) == x for every well-formed message.
+            if inexact:
+                report.append("messages that did not re-encode to the same octets "
+                              "(type, roundtrip, frame): %s" % inexact[:5])
         if ours_types != want_types:
             keys = sorted(set(ours_types) | set(want_types))
             report.append("message types differ (type: %s / bgp-decode):\n" % source + "\n".join(

@@ -2,7 +2,6 @@
 #include "decode_policy.hpp"
 
 #include <algorithm>
-
 #include <array>
 #include <vector>
 

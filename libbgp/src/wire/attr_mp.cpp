@@ -191,9 +191,9 @@ std::optional<AttrProblem> decode_mp_unreach(const AttrInput& in, PathAttributes
 std::optional<EncodeError> encode_mp_reach(const PathAttributes& a, const CodecOptions& o,
                                            Writer& w) {
     const MpReach& mp = *a.mp_reach;
-    // RFC 6396 §4.3.4: a table dump writes the abbreviated form (next hop only).
-    // RFC 6396 §4.3.4 abbreviated form, only where decoding it gives the same
-    // value back: the family is implied by the next-hop length.
+    // RFC 6396 §4.3.4: a table dump writes the abbreviated form (next hop
+    // only) - where decoding it gives the same value back, since the family is
+    // then implied by the next-hop length.
     std::size_t nh_len = 0;
     for (const auto& nh : mp.next_hops) nh_len += nh.size();
     const bool abbreviable =

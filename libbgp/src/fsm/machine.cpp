@@ -533,7 +533,7 @@ void Machine::in_connect_or_active(Conn& x, Event e, TimePoint now, Actions& out
             return;
         }
         case Event::bgp_open_with_delay_open_timer_running:
-            if (d.open == nullptr) return unexpected_event();
+            if (d.open == nullptr || !delay_running || !x.tcp_up) return unexpected_event();
             open_received(x, *d.open, true, now, out);
             return;
         case Event::bgp_header_err:

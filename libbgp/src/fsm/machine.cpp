@@ -358,8 +358,22 @@ void Machine::stop(TimePoint now, Actions& out, std::string_view message, std::u
 bool Machine::reconfigure(SessionConfig config, TimePoint now, Actions& out) {
     validate(config);
     const bool reset = needs_reset(config_, config);
+    const bool was_passive = config_.passive;
     config_ = std::move(config);
     local_open_ = make_open(config_);  // hold time, R and F bits: for the next OPEN
+    Conn& o = c(ConnId::outgoing);
+    if (admin_up_ && was_passive != config_.passive && !o.tcp_up) {
+        // Passive <-> active applies at once to an outgoing FSM that is waiting.
+        if (config_.passive && o.state == State::connect) {
+            drop(o, now, out, Reason{Reason::Kind::none, std::nullopt, "now passive"}, false,
+                 State::active);
+        } else if (config_.passive && o.state == State::active) {
+            o.connect_retry.reset();
+        } else if (!config_.passive && o.state == State::active && !o.connect_retry) {
+            pending_ = Reason{Reason::Kind::none, std::nullopt, "no longer passive"};
+            connect(o, now, out);
+        }
+    }
     if (!reset) return false;
     bool any = false;
     for (auto& x : conns_) {

@@ -637,3 +637,24 @@ TEST_CASE("Session: reconfigure", "[fsm]") {
         CHECK(t.s.config().hold_time == std::chrono::seconds(90));
     }
 }
+
+TEST_CASE("Session: reconfigure passive <-> active while waiting", "[fsm]") {
+    auto c = config();
+    c.passive = true;
+    Scripted t(c);
+    t.start();
+    t.take();
+    REQUIRE(t.s.state() == State::active);
+    c.passive = false;
+    CHECK_FALSE(t.s.reconfigure(c, t.clock.now, t.out));
+    auto a = t.take();
+    CHECK(count<ConnectAction>(a) == 1);
+    CHECK(t.s.state() == State::connect);
+    c.passive = true;
+    CHECK_FALSE(t.s.reconfigure(c, t.clock.now, t.out));
+    a = t.take();
+    CHECK(count<CloseAction>(a) == 1);
+    CHECK(t.s.state() == State::active);
+    t.advance(std::chrono::hours(1));
+    CHECK(count<ConnectAction>(t.take()) == 0);
+}

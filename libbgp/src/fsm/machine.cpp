@@ -402,6 +402,22 @@ void Machine::tcp_connected(TimePoint now, Actions& out) {
 
 bool Machine::tcp_accepted(TimePoint now, Actions& out) {
     Conn& i = c(ConnId::incoming);
+    if (admin_up_ && i.state == State::established && i.neg && i.neg->graceful_restart) {
+        // RFC 4724 §4.2 (as FRR does on accept): the peer, which advertised GR,
+        // connects again while its connection is Established: it restarted. The
+        // old connection goes without a NOTIFICATION, its routes stay (stale),
+        // and the new one takes the slot.
+        drop(i, now, out,
+             Reason{Reason::Kind::tcp_failed, std::nullopt,
+                    "peer connected again while Established: restarting (RFC 4724 §4.2)"},
+             false, State::idle, false);
+        idle_hold_.reset();
+        Conn& o = c(ConnId::outgoing);
+        if (o.state == State::idle) {
+            set_state(o, State::active, out);
+            if (!config_.passive) o.connect_retry = now + config_.connect_retry_time;
+        }
+    }
     // §8.2.2 Idle refuses connections; one incoming connection at a time.
     if (!admin_up_ || c(ConnId::outgoing).state == State::idle || i.state != State::idle)
         return false;

@@ -658,3 +658,65 @@ TEST_CASE("Session: reconfigure passive <-> active while waiting", "[fsm]") {
     t.advance(std::chrono::hours(1));
     CHECK(count<ConnectAction>(t.take()) == 0);
 }
+
+TEST_CASE("Session: timers before Established", "[fsm]") {
+    SECTION("a connect that hangs is retried after ConnectRetryTime") {
+        Scripted t;
+        t.start();
+        t.take();
+        t.advance(std::chrono::seconds(29));
+        CHECK(t.take().empty());
+        t.advance(std::chrono::seconds(1));
+        auto a = t.take();
+        CHECK(count<CloseAction>(a) == 1);
+        CHECK(count<ConnectAction>(a) == 1);
+        CHECK(t.s.state() == State::connect);
+    }
+    SECTION("OpenSent waits 4 minutes for the peer's OPEN") {
+        Scripted t;
+        t.start();
+        t.connected();
+        t.take();
+        t.advance(std::chrono::seconds(239));
+        CHECK(t.take().empty());
+        t.advance(std::chrono::seconds(1));
+        auto a = t.take();
+        CHECK(sent_notification(a).code == 4);
+        CHECK(t.s.state() == State::idle);
+    }
+    SECTION("OpenConfirm: keepalives go out, the negotiated hold time applies") {
+        Scripted t;
+        t.peer_cfg.hold_time = std::chrono::seconds(30);
+        t.start();
+        t.connected();
+        t.feed(t.peer_open());
+        t.take();
+        t.advance(std::chrono::seconds(10));
+        CHECK(sent_of<wire::Keepalive>(t.take()).size() == 1);
+        t.advance(std::chrono::seconds(20));
+        auto a = t.take();
+        CHECK(t.s.state() == State::idle);
+        CHECK(sent_of<wire::Notification>(a).size() == 1);
+        CHECK(sent_of<wire::Notification>(a)[0].code == 4);
+    }
+}
+
+TEST_CASE("Session: start and stop are idempotent", "[fsm]") {
+    Scripted t;
+    t.start();
+    t.take();
+    t.start();
+    CHECK(t.take().empty());
+    t.s.stop(t.clock.now, t.out);
+    auto a = t.take();
+    CHECK(count<CloseAction>(a) == 1);  // the connect attempt
+    CHECK(sent(a).empty());             // no TCP yet: nothing to say
+    CHECK(t.s.state() == State::idle);
+    t.s.stop(t.clock.now, t.out);
+    CHECK(t.take().empty());
+    // Events for a stopped session are ignored; connections refused.
+    t.connected();
+    t.feed(keepalive_bytes());
+    CHECK_FALSE(t.s.tcp_accepted(t.clock.now, t.out));
+    CHECK(t.take().empty());
+}

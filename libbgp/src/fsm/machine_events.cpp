@@ -120,7 +120,9 @@ void Machine::in_connect_or_active(Conn& x, Event e, TimePoint now, Actions& out
                     Reason::Kind::timer_expired, std::nullopt,
                     "connect retry timer expired (" + secs(config_.connect_retry_time) + ")"};
                 connect(x, now, out);
-            } else if (other(x).state >= State::open_sent || config_.passive) {
+            } else if (config_.passive) {
+                return;  // passive: never connect
+            } else if (other(x).state >= State::open_sent) {
                 // Deviation: a connection from the peer is making progress; a
                 // second one would only collide. Wait another round.
                 x.connect_retry = now + config_.connect_retry_time;

@@ -172,3 +172,21 @@ TEST_CASE("Pair: a crash is detected by the hold timer when TCP says nothing", "
     CHECK(changes[0]->to == State::idle);
     CHECK(changes[0]->reason.text == "hold timer expired (90 s)");
 }
+
+TEST_CASE("Collision avoided: no second connection while the peer's is in progress", "[fsm]") {
+    Scripted t;
+    t.start();
+    t.s.tcp_failed(ConnId::outgoing, t.clock.now, t.out, "refused");  // Active
+    REQUIRE(t.s.tcp_accepted(t.clock.now, t.out));                    // incoming: OpenSent
+    t.take();
+    t.advance(std::chrono::seconds(30));  // ConnectRetryTimer fires in Active
+    auto a = t.take();
+    CHECK(count<ConnectAction>(a) == 0);
+    CHECK(t.s.state() == State::open_sent);
+    // If the peer's connection dies, the next expiry connects again.
+    t.s.tcp_failed(ConnId::incoming, t.clock.now, t.out);
+    t.take();
+    CHECK(t.s.state() == State::active);
+    t.advance(std::chrono::seconds(30));
+    CHECK(count<ConnectAction>(t.take()) == 1);
+}

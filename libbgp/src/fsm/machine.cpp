@@ -9,6 +9,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "bgp/fsm/as4.hpp"
 #include "fsm/machine_util.hpp"
 
 namespace bgp::fsm::detail {
@@ -484,7 +485,16 @@ bool Machine::send_update(const wire::Update& update, TimePoint now, Actions& ou
     auto id = established_conn();
     if (!id) return false;
     Conn& x = c(*id);
-    auto bytes = wire::encode(wire::Message{update}, x.neg->send_options());
+    auto opts = x.neg->send_options();
+    Expected<std::vector<std::uint8_t>, wire::EncodeError> bytes = std::vector<std::uint8_t>{};
+    if (x.neg->four_octet_as) {
+        bytes = wire::encode(wire::Message{update}, opts);
+    } else {
+        // RFC 6793 §4.2.2: a 2-octet peer gets AS_TRANS plus AS4_PATH / AS4_AGGREGATOR.
+        wire::Update old = update;
+        add_as4_attributes(old.attributes);
+        bytes = wire::encode(wire::Message{std::move(old)}, opts);
+    }
     if (!bytes) return false;
     return send_encoded(std::make_shared<const std::vector<std::uint8_t>>(std::move(*bytes)), now,
                         out);

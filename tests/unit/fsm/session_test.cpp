@@ -720,3 +720,26 @@ TEST_CASE("Session: start and stop are idempotent", "[fsm]") {
     CHECK_FALSE(t.s.tcp_accepted(t.clock.now, t.out));
     CHECK(t.take().empty());
 }
+
+TEST_CASE("Session: UPDATEs to a 2-octet peer carry AS4_PATH (RFC 6793 §4.2.2)", "[fsm]") {
+    Scripted t(config(4200000001u, 1, 65002));
+    t.peer_cfg.four_octet_as = false;
+    t.establish();
+    t.take();
+    wire::Update u;
+    u.attributes.origin = wire::Origin::igp;
+    u.attributes.as_path = wire::AsPath{{{wire::AsSegmentType::as_sequence, {4200000001u}}}};
+    u.attributes.next_hop = wire::IpAddress::v4(0xC6120001);
+    u.nlri.push_back({*wire::Prefix::parse("10.4.0.0/16"), std::nullopt});
+    REQUIRE(t.s.send_update(u, t.clock.now, t.out));
+    auto a = t.take();
+    const auto& bytes = *copies<SendAction>(a).at(0).bytes;
+    wire::CodecOptions two;
+    two.four_octet_as = false;
+    auto m = wire::decode_message(bytes, two);
+    REQUIRE(m.has_value());
+    const auto& got = std::get<wire::Update>(*m).attributes;
+    CHECK(got.as_path == wire::AsPath{{{wire::AsSegmentType::as_sequence, {23456}}}});
+    REQUIRE(got.as4_path);
+    CHECK(*got.as4_path == *u.attributes.as_path);
+}

@@ -118,17 +118,18 @@ void Machine::established_message(Conn& x, wire::Message& m, TimePoint now, Acti
     auto* u = std::get_if<wire::Update>(&m);
     if (u == nullptr) return;
     auto& a = u->attributes;
+    if (auto eor = u->end_of_rib()) {
+        if (!n.has_family(*eor)) return;  // End-of-RIB of a family we do not speak
+        out.emplace_back(EndOfRibAction{*eor});
+        gr_.end_of_rib(*eor, out);
+        return;
+    }
     // RFC 4760 §7 in practice (BIRD, FRR): MP parts of families that were not
     // negotiated are dropped.
     if (a.mp_reach && !n.has_family(a.mp_reach->family))
         a.erase(static_cast<std::uint8_t>(wire::AttrType::mp_reach_nlri));
     if (a.mp_unreach && !n.has_family(a.mp_unreach->family))
         a.erase(static_cast<std::uint8_t>(wire::AttrType::mp_unreach_nlri));
-    if (auto eor = u->end_of_rib()) {
-        out.emplace_back(EndOfRibAction{*eor});
-        gr_.end_of_rib(*eor, out);
-        return;
-    }
     // RFC 6793 §4.2.3 (2-octet peer) / §4.1 (4-octet peer).
     if (n.four_octet_as)
         discard_as4_attributes(a);

@@ -743,3 +743,21 @@ TEST_CASE("Session: UPDATEs to a 2-octet peer carry AS4_PATH (RFC 6793 §4.2.2)"
     REQUIRE(got.as4_path);
     CHECK(*got.as4_path == *u.attributes.as_path);
 }
+
+TEST_CASE("Session: families that were not negotiated are ignored in UPDATEs", "[fsm]") {
+    Scripted t;  // IPv4 unicast only
+    t.establish();
+    t.take();
+    // End-of-RIB of IPv6: not ours.
+    t.feed(bytes_of(wire::Message{wire::make_end_of_rib(wire::ipv6_unicast)}));
+    auto a = t.take();
+    CHECK(a.empty());
+    // An IPv6 withdrawal alone: dropped, and not mistaken for the IPv4 End-of-RIB.
+    wire::Update w;
+    w.attributes.mp_unreach =
+        wire::MpUnreach{wire::ipv6_unicast, {{*wire::Prefix::parse("2001:db8::/32"), {}}}, {}};
+    t.feed(bytes_of(wire::Message{w}));
+    a = t.take();
+    CHECK(a.empty());
+    CHECK(t.s.state() == State::established);
+}

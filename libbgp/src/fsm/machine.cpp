@@ -245,8 +245,11 @@ void Machine::stop(TimePoint now, Actions& out, std::string_view message, std::u
     connect_retry_counter_ = 0;
     flap_count_ = 0;
     const auto n = wire::Notification::shutdown(subcode, message);
-    // The established connection first, so that its state change is the one reported.
-    for (ConnId id : {ConnId::incoming, ConnId::outgoing}) {
+    // The less advanced connection first, so that the session reports one
+    // change, from its real state to Idle.
+    const bool out_first = c(ConnId::outgoing).state <= c(ConnId::incoming).state;
+    for (ConnId id : {out_first ? ConnId::outgoing : ConnId::incoming,
+                      out_first ? ConnId::incoming : ConnId::outgoing}) {
         Conn& x = c(id);
         if (x.state == State::idle) continue;
         Reason r{Reason::Kind::admin_stop, std::nullopt, "ManualStop"};

@@ -53,8 +53,7 @@ bool needs_reset(const SessionConfig& a, const SessionConfig& b) {
            ap(a.add_path) != ap(b.add_path) || a.role != b.role || a.strict_role != b.strict_role ||
            ga.enabled != gb.enabled || ga.restart_time != gb.restart_time ||
            ga.notification != gb.notification ||
-           ga.long_lived_stale_time != gb.long_lived_stale_time || a.hostname != b.hostname ||
-           a.min_hold_time != b.min_hold_time;
+           ga.long_lived_stale_time != gb.long_lived_stale_time || a.hostname != b.hostname;
 }
 
 }  // namespace

@@ -525,6 +525,23 @@ bool Machine::request_refresh(wire::Family family, TimePoint now, Actions& out) 
     return true;
 }
 
+bool Machine::send_refresh_marker(wire::Family family, std::uint8_t subtype, TimePoint now,
+                                  Actions& out) {
+    auto id = established_conn();
+    if (!id) return false;
+    Conn& x = c(*id);
+    if (!x.neg->enhanced_route_refresh || !x.neg->has_family(family)) return false;
+    if (subtype != wire::route_refresh_subtype::borr &&
+        subtype != wire::route_refresh_subtype::eorr)
+        return false;
+    wire::RouteRefresh rr;
+    rr.afi = static_cast<std::uint16_t>(family.afi);
+    rr.subtype = subtype;
+    rr.safi = static_cast<std::uint8_t>(family.safi);
+    send(x, wire::Message{rr}, now, out);
+    return true;
+}
+
 void Machine::write_progress(TimePoint now, bool drained) {
     send_hold_tracking_ = true;
     auto id = established_conn();

@@ -761,3 +761,33 @@ TEST_CASE("Session: families that were not negotiated are ignored in UPDATEs", "
     CHECK(a.empty());
     CHECK(t.s.state() == State::established);
 }
+
+TEST_CASE("Session: enhanced route refresh markers (RFC 7313)", "[fsm]") {
+    Scripted t;
+    CHECK_FALSE(t.s.send_refresh_marker(wire::ipv4_unicast, 1, t.clock.now, t.out));
+    t.establish();
+    t.take();
+    REQUIRE(t.s.negotiated()->enhanced_route_refresh);
+    CHECK(t.s.send_refresh_marker(wire::ipv4_unicast, wire::route_refresh_subtype::borr,
+                                  t.clock.now, t.out));
+    CHECK(t.s.send_refresh_marker(wire::ipv4_unicast, wire::route_refresh_subtype::eorr,
+                                  t.clock.now, t.out));
+    auto rr = sent_of<wire::RouteRefresh>(t.take());
+    REQUIRE(rr.size() == 2);
+    CHECK(rr[0].subtype == 1);
+    CHECK(rr[1].subtype == 2);
+    CHECK_FALSE(t.s.send_refresh_marker(wire::ipv4_unicast, 0, t.clock.now, t.out));
+    CHECK_FALSE(t.s.send_refresh_marker(wire::ipv6_unicast, 1, t.clock.now, t.out));
+    // Received markers are passed on with their subtype.
+    t.feed(bytes_of(wire::Message{wire::RouteRefresh{1, 1, 1, {}}}));
+    auto got = copies<RouteRefreshAction>(t.take());
+    REQUIRE(got.size() == 1);
+    CHECK(got[0].refresh.subtype == 1);
+
+    SECTION("not negotiated") {
+        Scripted u;
+        u.peer_cfg.enhanced_route_refresh = false;
+        u.establish();
+        CHECK_FALSE(u.s.send_refresh_marker(wire::ipv4_unicast, 1, u.clock.now, u.out));
+    }
+}

@@ -506,6 +506,7 @@ TEST_CASE("Session: timers before Established", "[fsm]") {
         CHECK(t.s.state() == State::idle);
         CHECK(sent_of<wire::Notification>(a).size() == 1);
         CHECK(sent_of<wire::Notification>(a)[0].code == 4);
+        CHECK(last_change(a)->reason.text == "hold timer expired in OpenConfirm (30 s)");
     }
 }
 

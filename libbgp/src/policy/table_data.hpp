@@ -1,0 +1,32 @@
+// The compiled form behind PolicyTable: the configuration as given, with every
+// set name resolved to a pointer into it.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "bgp/policy/config.hpp"
+
+namespace bgp::policy::detail {
+
+struct CompiledTerm {
+    const Term* term = nullptr;
+    std::string name;
+    const PrefixList* prefix_list = nullptr;
+    const CommunityList* communities = nullptr;
+    const LargeCommunityList* large_communities = nullptr;
+    const ExtCommunityList* ext_communities = nullptr;
+};
+
+struct CompiledPolicy {
+    std::string name;
+    std::vector<CompiledTerm> terms;
+    TermAction default_action = TermAction::next;
+};
+
+struct TableData {
+    PolicyConfig config;  // never modified after compilation: the pointers point into it
+    std::vector<CompiledPolicy> policies;  // built-ins first, then config.definitions
+};
+
+}  // namespace bgp::policy::detail

@@ -65,20 +65,12 @@ inline PolicyTable one_policy(std::vector<Term> terms, TermAction dflt = TermAct
 
 /// A term that accepts what `m` matches.
 inline Term accept_if(Match m) {
-    Term t;
-    t.name = "t";
-    t.match = std::move(m);
-    t.action = TermAction::accept;
-    return t;
+    return Term{std::string("t"), std::move(m), Modify{}, TermAction::accept};
 }
 
 /// A term with no conditions that makes `m` and accepts.
 inline Term modify_then_accept(Modify m) {
-    Term t;
-    t.name = "t";
-    t.modify = std::move(m);
-    t.action = TermAction::accept;
-    return t;
+    return Term{std::string("t"), Match{}, std::move(m), TermAction::accept};
 }
 
 }  // namespace bgp::policy::test

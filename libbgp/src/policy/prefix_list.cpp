@@ -6,7 +6,20 @@
 namespace bgp::policy {
 
 namespace {
+
 std::uint8_t family_max(const wire::Prefix& p) { return p.afi() == wire::Afi::ipv4 ? 32 : 128; }
+
+/// Whether the first `bits` bits of two addresses agree (no masking copies).
+bool same_leading_bits(const std::uint8_t* a, const std::uint8_t* b, unsigned bits) {
+    const unsigned full = bits / 8;
+    for (unsigned i = 0; i < full; ++i)
+        if (a[i] != b[i]) return false;
+    const unsigned rest = bits % 8;
+    if (rest == 0) return true;
+    const auto mask = static_cast<std::uint8_t>(0xFF00u >> rest);
+    return ((a[full] ^ b[full]) & mask) == 0;
+}
+
 }  // namespace
 
 std::uint8_t PrefixListEntry::min_length() const { return ge ? *ge : prefix.length(); }
@@ -19,7 +32,8 @@ std::uint8_t PrefixListEntry::max_length() const {
 bool PrefixListEntry::covers(const wire::Prefix& p) const {
     const std::uint8_t len = p.length();
     return p.afi() == prefix.afi() && len >= prefix.length() && len >= min_length() &&
-           len <= max_length() && prefix.contains(p.address());
+           len <= max_length() &&
+           same_leading_bits(prefix.address().data(), p.address().data(), prefix.length());
 }
 
 std::string PrefixListEntry::validate() const {

@@ -42,6 +42,15 @@ TEST_CASE("Prefix list entry ge/le ranges", "[policy][prefix-list]") {
     CHECK_FALSE(v6.covers(pfx("fd00:0:0:1::/64")));
     CHECK_FALSE(v6.covers(pfx("192.168.0.0/26")));  // another family never matches
 
+    // Lengths that are not whole octets.
+    PrefixListEntry odd{pfx("192.168.0.0/13"), 26, 26};
+    CHECK(odd.covers(pfx("192.175.255.192/26")));
+    CHECK_FALSE(odd.covers(pfx("192.176.0.0/26")));
+    CHECK_FALSE(odd.covers(pfx("192.160.0.0/26")));
+    PrefixListEntry odd6{pfx("fd00:8000::/17"), {}, 128};
+    CHECK(odd6.covers(pfx("fd00:ffff::/32")));
+    CHECK_FALSE(odd6.covers(pfx("fd00:7fff::/32")));
+
     PrefixListEntry any_v4{pfx("0.0.0.0/0"), {}, 32};
     CHECK(any_v4.covers(pfx("203.0.113.0/24")));
     CHECK_FALSE(any_v4.covers(pfx("2001:db8::/32")));

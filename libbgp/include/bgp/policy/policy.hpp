@@ -18,7 +18,8 @@
 // MaxPrefixState (max_prefix.hpp) is the per-neighbour, per-family limit
 // with warn-only or tear-down (RFC 4486 Cease subcode 1) and restart.
 //
-// The YAML form of the model is in docs/policy.md.
+// text.hpp reads the scalar values as the YAML form writes them; the YAML
+// form of the model is in docs/policy.md.
 #pragma once
 
 #include "bgp/policy/community_pattern.hpp"
@@ -30,3 +31,4 @@
 #include "bgp/policy/prefix_list.hpp"
 #include "bgp/policy/result.hpp"
 #include "bgp/policy/table.hpp"
+#include "bgp/policy/text.hpp"

@@ -93,7 +93,12 @@ std::shared_ptr<const TableData> compile(PolicyConfig config) {
                 throw ConfigError(fmt::format("prefix-lists.{}[{}]", list.name, e), why);
         }
     }
-    const auto prefix_lists = index_lists(c.prefix_lists, "prefix-lists");
+    index_lists(c.prefix_lists, "prefix-lists");  // names unique and present
+    std::map<std::string, const detail::PrefixTrie*, std::less<>> prefix_lists;
+    for (const PrefixList& list : c.prefix_lists) {
+        data->prefix_lists.emplace_back(list);
+        prefix_lists.emplace(list.name, &data->prefix_lists.back());
+    }
     const auto community_lists = index_lists(c.community_lists, "community-lists");
     const auto large_lists = index_lists(c.large_community_lists, "large-community-lists");
     const auto ext_lists = index_lists(c.ext_community_lists, "ext-community-lists");

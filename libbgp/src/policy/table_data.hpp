@@ -2,17 +2,19 @@
 // set name resolved to a pointer into it.
 #pragma once
 
+#include <deque>
 #include <string>
 #include <vector>
 
 #include "bgp/policy/config.hpp"
+#include "policy/prefix_trie.hpp"
 
 namespace bgp::policy::detail {
 
 struct CompiledTerm {
     const Term* term = nullptr;
     std::string name;
-    const PrefixList* prefix_list = nullptr;
+    const PrefixTrie* prefix_list = nullptr;
     const CommunityList* communities = nullptr;
     const LargeCommunityList* large_communities = nullptr;
     const ExtCommunityList* ext_communities = nullptr;
@@ -26,6 +28,7 @@ struct CompiledPolicy {
 
 struct TableData {
     PolicyConfig config;  // never modified after compilation: the pointers point into it
+    std::deque<PrefixTrie> prefix_lists;   // one per config.prefix_lists entry, same order
     std::vector<CompiledPolicy> policies;  // built-ins first, then config.definitions
 };
 

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <limits>
+#include <memory>
 
 #include "policy/match.hpp"
 
@@ -17,8 +18,8 @@ using wire::PathAttributes;
 constexpr std::uint8_t type_code(AttrType t) { return static_cast<std::uint8_t>(t); }
 
 /// The copy to change, made on first use.
-PathAttributes& writable(const PathAttributes& original, std::optional<PathAttributes>& work) {
-    if (!work) work.emplace(original);
+PathAttributes& writable(const PathAttributes& original, std::unique_ptr<PathAttributes>& work) {
+    if (!work) work = std::make_unique<PathAttributes>(original);
     return *work;
 }
 
@@ -67,7 +68,7 @@ void edit_apply(std::optional<std::vector<Value>>& slot, const CommunityEdit<Val
 template <class Value, class Pattern>
 bool apply_edit(const CommunityEdit<Value, Pattern>& edit,
                 std::optional<std::vector<Value>> PathAttributes::*member, AttrType type,
-                const PathAttributes& original, std::optional<PathAttributes>& work) {
+                const PathAttributes& original, std::unique_ptr<PathAttributes>& work) {
     if (edit.empty()) return false;
     const PathAttributes& cur = work ? *work : original;
     if (!edit_changes(cur.*member, edit)) return false;
@@ -77,7 +78,7 @@ bool apply_edit(const CommunityEdit<Value, Pattern>& edit,
 }
 
 bool apply_med(const MedChange& c, const PathAttributes& original,
-               std::optional<PathAttributes>& work) {
+               std::unique_ptr<PathAttributes>& work) {
     const PathAttributes& cur = work ? *work : original;
     std::optional<std::uint32_t> next;
     const std::uint64_t base = cur.med.value_or(0);
@@ -105,7 +106,7 @@ bool apply_med(const MedChange& c, const PathAttributes& original,
 }
 
 bool apply_next_hop(const NextHopChange& c, const wire::Prefix& prefix, const Context& ctx,
-                    const PathAttributes& original, std::optional<PathAttributes>& work,
+                    const PathAttributes& original, std::unique_ptr<PathAttributes>& work,
                     bool& next_hop_unchanged) {
     std::optional<wire::IpAddress> target;
     switch (c.kind) {
@@ -148,7 +149,7 @@ bool apply_next_hop(const NextHopChange& c, const wire::Prefix& prefix, const Co
 }
 
 bool apply_prepend(const Prepend& p, const Context& ctx, const PathAttributes& original,
-                   std::optional<PathAttributes>& work) {
+                   std::unique_ptr<PathAttributes>& work) {
     const PathAttributes& cur = work ? *work : original;
     std::uint32_t asn = 0;
     if (p.asn) {
@@ -179,7 +180,7 @@ bool apply_prepend(const Prepend& p, const Context& ctx, const PathAttributes& o
 }  // namespace
 
 bool apply_modify(const Modify& m, const wire::Prefix& prefix, const PathAttributes& original,
-                  std::optional<PathAttributes>& work, const Context& ctx,
+                  std::unique_ptr<PathAttributes>& work, const Context& ctx,
                   bool& next_hop_unchanged) {
     bool changed = false;
     if (m.local_pref) {

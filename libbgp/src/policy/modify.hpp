@@ -2,7 +2,7 @@
 // value really changes.
 #pragma once
 
-#include <optional>
+#include <memory>
 
 #include "bgp/policy/context.hpp"
 #include "bgp/policy/modify.hpp"
@@ -15,7 +15,7 @@ namespace bgp::policy::detail {
 /// engaged, else `original`. Returns whether anything changed.
 /// `next_hop_unchanged` is set by `next-hop: unchanged`.
 bool apply_modify(const Modify& modify, const wire::Prefix& prefix,
-                  const wire::PathAttributes& original, std::optional<wire::PathAttributes>& work,
+                  const wire::PathAttributes& original, std::unique_ptr<wire::PathAttributes>& work,
                   const Context& context, bool& next_hop_unchanged);
 
 }  // namespace bgp::policy::detail

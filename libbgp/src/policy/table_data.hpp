@@ -18,6 +18,7 @@ struct CompiledTerm {
     const CommunityList* communities = nullptr;
     const LargeCommunityList* large_communities = nullptr;
     const ExtCommunityList* ext_communities = nullptr;
+    bool has_modify = false;  // !term->modify.empty(), computed once
 };
 
 struct CompiledPolicy {

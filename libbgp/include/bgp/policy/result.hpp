@@ -5,7 +5,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
-#include <optional>
+#include <memory>
 
 #include "bgp/policy/config.hpp"
 #include "bgp/wire/attributes.hpp"
@@ -16,11 +16,13 @@ enum class Verdict : std::uint8_t { accept, reject };
 
 /// One matched term: indices into the PolicyTable that produced the result
 /// (PolicyTable::policy_name / term_name turn them into names).
+/// Trivial on purpose (no member initializers): Trace's buffer is left
+/// uninitialized, so a Result costs no memset on the per-route path.
 struct TraceStep {
-    std::uint16_t policy = 0;
-    std::uint16_t term = 0;
-    TermAction action = TermAction::next;
-    bool modified = false;  ///< the term changed at least one attribute
+    std::uint16_t policy;
+    std::uint16_t term;
+    TermAction action;
+    bool modified;  ///< the term changed at least one attribute
     friend bool operator==(const TraceStep&, const TraceStep&) = default;
 };
 
@@ -48,7 +50,7 @@ class Trace {
     [[nodiscard]] const TraceStep& back() const { return steps_[size_ - 1]; }
 
   private:
-    std::array<TraceStep, capacity> steps_{};
+    std::array<TraceStep, capacity> steps_;  // only [0, size_) is ever read
     std::uint8_t size_ = 0;
     bool truncated_ = false;
 };
@@ -64,16 +66,18 @@ struct Result {
     Verdict verdict = Verdict::reject;
     DecidedBy decided_by = DecidedBy::chain_default;
     std::uint16_t policy = 0;  ///< the deciding policy (term or policy_default)
-    /// Engaged only when the route is accepted and an attribute differs from
-    /// the input; otherwise the input attributes stand (and can stay shared).
-    std::optional<wire::PathAttributes> attributes;
+    /// Set only when the route is accepted and an attribute differs from the
+    /// input; otherwise the input attributes stand (and can stay shared).
+    /// A pointer rather than an optional: a Result is cheap to create and move
+    /// on the common path (GCC zeroes a whole std::optional<PathAttributes>).
+    std::unique_ptr<wire::PathAttributes> attributes;
     /// A term said `next-hop: unchanged`: the export path must not apply its
     /// own next-hop-self rule (eBGP) to this route.
     bool next_hop_unchanged = false;
     Trace trace;
 
     [[nodiscard]] bool accepted() const { return verdict == Verdict::accept; }
-    [[nodiscard]] bool modified() const { return attributes.has_value(); }
+    [[nodiscard]] bool modified() const { return attributes != nullptr; }
     /// The attributes to store or send: the changed ones, else `original`.
     [[nodiscard]] const wire::PathAttributes& attributes_or(
         const wire::PathAttributes& original) const {

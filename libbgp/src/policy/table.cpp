@@ -141,6 +141,7 @@ std::shared_ptr<const TableData> compile(PolicyConfig config) {
             ct.ext_communities = resolve(term.match.ext_communities, ext_lists,
                                          mpath + ".ext-communities", "ext-community list", true);
             validate_modify(term.modify, tpath + ".modify");
+            ct.has_modify = !term.modify.empty();
             cp.terms.push_back(std::move(ct));
         }
         data->policies.push_back(std::move(cp));
@@ -214,7 +215,7 @@ Result PolicyTable::evaluate(const PolicyChain& chain, const wire::Prefix& prefi
             const wire::PathAttributes& cur = r.attributes ? *r.attributes : attributes;
             if (!detail::term_matches(t, prefix, cur, context)) continue;
             const Term& term = *t.term;
-            const bool changed = term.action != TermAction::reject &&
+            const bool changed = t.has_modify && term.action != TermAction::reject &&
                                  detail::apply_modify(term.modify, prefix, attributes, r.attributes,
                                                       context, r.next_hop_unchanged);
             r.trace.push(TraceStep{pid, static_cast<std::uint16_t>(ti), term.action, changed});

@@ -238,6 +238,60 @@ Result PolicyTable::evaluate(const PolicyChain& chain, const wire::Prefix& prefi
     return r;
 }
 
+namespace {
+
+const PolicyDefinition* find_definition(const PolicyConfig& c, std::string_view name) {
+    for (const auto& d : c.definitions)
+        if (d.name == name) return &d;
+    return nullptr;
+}
+
+template <class List>
+const List* find_list(const std::vector<List>& lists, std::string_view name) {
+    for (const auto& l : lists)
+        if (l.name == name) return &l;
+    return nullptr;
+}
+
+template <class List>
+bool same_list(const std::vector<List>& a, const std::vector<List>& b,
+               const std::optional<SetRef>& ref) {
+    if (!ref) return true;
+    const List* x = find_list(a, ref->name);
+    const List* y = find_list(b, ref->name);
+    return x && y && *x == *y;
+}
+
+/// Same terms, same default, and every set a term names has the same content.
+bool same_policy(const PolicyConfig& a, const PolicyDefinition& da, const PolicyConfig& b,
+                 const PolicyDefinition& db) {
+    if (!(da == db)) return false;
+    for (const Term& t : da.terms) {
+        const Match& m = t.match;
+        if (!same_list(a.prefix_lists, b.prefix_lists, m.prefix_list) ||
+            !same_list(a.community_lists, b.community_lists, m.communities) ||
+            !same_list(a.large_community_lists, b.large_community_lists, m.large_communities) ||
+            !same_list(a.ext_community_lists, b.ext_community_lists, m.ext_communities))
+            return false;
+    }
+    return true;
+}
+
+}  // namespace
+
+std::vector<std::string> PolicyTable::changed_since(const PolicyTable& previous) const {
+    const PolicyConfig& now = config();
+    const PolicyConfig& before = previous.config();
+    std::set<std::string> out;
+    for (const auto& d : now.definitions) {
+        const PolicyDefinition* old = find_definition(before, d.name);
+        if (!old || !same_policy(now, d, before, *old)) out.insert(d.name);
+    }
+    for (const auto& d : before.definitions)
+        if (!find_definition(now, d.name)) out.insert(d.name);
+    return {out.begin(), out.end()};
+}
+
 std::string_view PolicyTable::policy_name(std::uint16_t policy) const {
     if (policy >= data_->policies.size()) return "?";
     return data_->policies[policy].name;

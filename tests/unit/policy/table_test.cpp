@@ -314,3 +314,40 @@ TEST_CASE("Copies of a table share its data; the config is kept as given", "[pol
     const auto chain = a.chain({"accept-pod-pools"});
     CHECK(b.evaluate(chain, pfx("192.168.135.64/26"), v4_attrs(), ctx_in()).accepted());
 }
+
+TEST_CASE("Reload: which policies changed", "[policy][table]") {
+    const PolicyTable before(pod_config());
+    CHECK(PolicyTable(pod_config()).changed_since(before).empty());
+
+    auto extra = pod_config();
+    extra.definitions.push_back({"new-one", {}, TermAction::accept});
+    extra.prefix_lists.push_back({"unused", {}});  // a set nobody names changes nothing
+    CHECK(PolicyTable(extra).changed_since(before) == std::vector<std::string>{"new-one"});
+    CHECK(before.changed_since(PolicyTable(extra)) == std::vector<std::string>{"new-one"});
+
+    auto term_changed = pod_config();
+    term_changed.definitions[0].terms[2].modify.local_pref = 250;
+    CHECK(PolicyTable(term_changed).changed_since(before) ==
+          std::vector<std::string>{"accept-pod-pools"});
+
+    auto default_changed = pod_config();
+    default_changed.definitions[0].default_action = TermAction::accept;
+    CHECK(PolicyTable(default_changed).changed_since(before) ==
+          std::vector<std::string>{"accept-pod-pools"});
+
+    auto set_changed = pod_config();
+    set_changed.prefix_lists[0].entries[0].le = 28;
+    CHECK(PolicyTable(set_changed).changed_since(before) ==
+          std::vector<std::string>{"accept-pod-pools"});
+
+    auto community_changed = pod_config();
+    community_changed.community_lists[0].members.push_back(*CommunityPattern::parse("64512:666"));
+    CHECK(PolicyTable(community_changed).changed_since(before) ==
+          std::vector<std::string>{"accept-pod-pools"});
+
+    // Chains: equal chains of one table are interchangeable.
+    CHECK(before.chain({"accept-pod-pools"}) == before.chain({"accept-pod-pools"}));
+    CHECK_FALSE(before.chain({"accept-pod-pools"}) ==
+                before.chain({"accept-pod-pools"}, Verdict::reject));
+    CHECK_FALSE(before.chain({"all"}) == before.chain({"none"}));
+}

@@ -27,6 +27,9 @@ struct TableData;
 struct PolicyChain {
     std::vector<std::uint16_t> policies;
     Verdict default_verdict = Verdict::accept;
+    /// Equal chains of one table evaluate every route the same way (update
+    /// groups may be formed on it).
+    friend bool operator==(const PolicyChain&, const PolicyChain&) = default;
 };
 
 /// Compiled policies: set names resolved, every value checked. Copies share
@@ -56,6 +59,12 @@ class PolicyTable {
     /// One line for `show route`: "accepted by import-pods/pools (matched:
     /// import-pods/tag modified, import-pods/pools)".
     [[nodiscard]] std::string explain(const Result& result) const;
+
+    /// For a reload: the names of the policies that may decide differently in
+    /// this table than in `previous` - added, removed, or changed in their terms,
+    /// their default, or any set their terms name. Neighbours whose chains name
+    /// none of these need no re-evaluation. Sorted, no duplicates.
+    [[nodiscard]] std::vector<std::string> changed_since(const PolicyTable& previous) const;
 
     [[nodiscard]] const PolicyConfig& config() const;
 

@@ -215,14 +215,19 @@ std::optional<ExtCommunityPattern> ExtCommunityPattern::parse(std::string_view t
 
 std::string ExtCommunityPattern::to_string() const {
     if (is_exact()) return value().to_string();
-    // A wildcard local part of an rt/soo pattern prints as such; anything else as
-    // bytes/mask in hex.
-    ExtCommunityPattern filled = *this;
+    // An rt/soo pattern whose whole local administrator is a wildcard (what
+    // parse makes of "rt:64512:*") prints that way; anything else as bytes/mask.
     const bool rt_soo = (bytes[1] == 0x02 || bytes[1] == 0x03) && bytes[0] <= 0x02;
     if (rt_soo) {
-        std::string s = filled.value().to_string();  // "rt 64512:0"
-        const auto colon = s.rfind(':');
-        if (colon != std::string::npos) return s.substr(0, colon) + ":*";
+        const std::size_t local = bytes[0] == 0x00 ? 4 : 6;  // where the local field starts
+        bool wildcard_local = true;
+        for (std::size_t i = 0; i < 8; ++i)
+            if (mask[i] != (i < local ? 0xFF : 0x00)) wildcard_local = false;
+        if (wildcard_local) {
+            const std::string s = value().to_string();  // "rt 64512:0"
+            const auto colon = s.rfind(':');
+            if (colon != std::string::npos) return s.substr(0, colon) + ":*";
+        }
     }
     return fmt::format(
         "0x{:02x}{:02x}{:02x}{:02x}{:02x}{:02x}{:02x}{:02x}/0x{:02x}{:02x}{:02x}{:02x}"

@@ -117,6 +117,10 @@ TEST_CASE("Extended community patterns: route targets and origins", "[policy][co
     CHECK_FALSE(wild->matches(wire::ExtCommunity{{0x00, 0x03, 0xfc, 0x00, 0, 0, 0, 0x64}}));
     CHECK_FALSE(wild->matches(wire::ExtCommunity{{0x00, 0x02, 0xfc, 0x01, 0, 0, 0, 0x64}}));
     CHECK(wild->to_string() == "rt 64512:*");
+    CHECK(ExtCommunityPattern::parse("rt:10.0.0.1:*")->to_string() == "rt 10.0.0.1:*");
+    ExtCommunityPattern odd = *wild;
+    odd.mask[2] = 0;  // a wildcard in the global field has no rt form
+    CHECK(odd.to_string() == "0x0002fc0000000000/0xffff00ff00000000");
 
     auto raw = ExtCommunityPattern::parse("0x030c000000000008");  // encap vxlan (RFC 9012)
     REQUIRE(raw);

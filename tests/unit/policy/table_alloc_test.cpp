@@ -26,6 +26,22 @@ __attribute__((weak)) void* operator new[](std::size_t n) {
     if (void* p = std::malloc(n ? n : 1)) return p;
     throw std::bad_alloc();
 }
+// The nothrow forms too: every unaligned form must come from the same
+// allocator (ASan checks new/delete pairs; Catch2 uses new (std::nothrow)).
+__attribute__((weak)) void* operator new(std::size_t n, const std::nothrow_t&) noexcept {
+    ++policy_alloc_count;
+    return std::malloc(n ? n : 1);
+}
+__attribute__((weak)) void* operator new[](std::size_t n, const std::nothrow_t&) noexcept {
+    ++policy_alloc_count;
+    return std::malloc(n ? n : 1);
+}
+__attribute__((weak)) void operator delete(void* p, const std::nothrow_t&) noexcept {
+    std::free(p);
+}
+__attribute__((weak)) void operator delete[](void* p, const std::nothrow_t&) noexcept {
+    std::free(p);
+}
 __attribute__((weak)) void operator delete(void* p) noexcept { std::free(p); }
 __attribute__((weak)) void operator delete[](void* p) noexcept { std::free(p); }
 __attribute__((weak)) void operator delete(void* p, std::size_t) noexcept { std::free(p); }

@@ -2,6 +2,9 @@
 // matching and printing of standard, large and extended community patterns.
 #include <catch2/catch_test_macros.hpp>
 
+#include <random>
+#include <string>
+
 #include "policy_test_support.hpp"
 
 using namespace bgp;
@@ -132,4 +135,48 @@ TEST_CASE("Extended community patterns: route targets and origins", "[policy][co
         INFO(bad);
         CHECK_FALSE(ExtCommunityPattern::parse(bad));
     }
+}
+
+TEST_CASE("Random text: patterns either refuse it or print back to the same pattern",
+          "[policy][community]") {
+    std::mt19937 rng(1997);
+    const std::string alphabet = "0123456789:*-. xrtso abcdefXn";
+    std::uniform_int_distribution<std::size_t> len(0, 24);
+    std::uniform_int_distribution<std::size_t> pick(0, alphabet.size() - 1);
+    std::size_t parsed = 0;
+    for (int i = 0; i < 20000; ++i) {
+        std::string text;
+        if (i % 2) {
+            for (std::size_t n = len(rng); n > 0; --n) text += alphabet[pick(rng)];
+        } else {
+            // Field-shaped text: "rt:"/"soo " or nothing, then 2-3 fields.
+            static const char* heads[] = {"", "", "rt:", "soo ", "rt "};
+            static const char* fields[] = {"0", "7",     "65535", "65536",    "4294967295",
+                                           "*", "1-9",   "9-1",   "10.0.0.1", "4200000000",
+                                           "",  "00012", "-",     "1-65535"};
+            std::uniform_int_distribution<std::size_t> h(0, std::size(heads) - 1);
+            std::uniform_int_distribution<std::size_t> f(0, std::size(fields) - 1);
+            std::uniform_int_distribution<int> nf(2, 3);
+            text = heads[h(rng)];
+            for (int k = nf(rng); k > 0; --k) {
+                text += fields[f(rng)];
+                if (k > 1) text += ':';
+            }
+        }
+        INFO(text);
+        if (auto c = CommunityPattern::parse(text)) {
+            ++parsed;
+            CHECK(CommunityPattern::parse(c->to_string()) == c);
+        }
+        if (auto l = LargeCommunityPattern::parse(text)) {
+            ++parsed;
+            CHECK(LargeCommunityPattern::parse(l->to_string()) == l);
+        }
+        if (auto e = ExtCommunityPattern::parse(text)) {
+            ++parsed;
+            if (e->is_exact() || e->to_string().find('*') != std::string::npos)
+                CHECK(ExtCommunityPattern::parse(e->to_string()) == e);
+        }
+    }
+    CHECK(parsed > 1000);  // the generator does produce valid patterns
 }

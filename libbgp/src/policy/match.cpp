@@ -109,6 +109,7 @@ bool term_matches(const CompiledTerm& term, const wire::Prefix& prefix,
         !set_matches(attrs.ext_communities, term.ext_communities->members, m.ext_communities->mode))
         return false;
     if (!m.as_path.empty() && !as_path_matches(m.as_path, attrs)) return false;
+    if (!m.origin.empty() && (!attrs.origin || !contains(m.origin, *attrs.origin))) return false;
     return true;
 }
 

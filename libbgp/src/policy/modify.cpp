@@ -183,6 +183,13 @@ bool apply_modify(const Modify& m, const wire::Prefix& prefix, const PathAttribu
                   std::unique_ptr<PathAttributes>& work, const Context& ctx,
                   bool& next_hop_unchanged) {
     bool changed = false;
+    if (m.origin) {
+        const PathAttributes& cur = work ? *work : original;
+        if (cur.origin != m.origin) {
+            writable(original, work).origin = m.origin;
+            changed = true;
+        }
+    }
     if (m.local_pref) {
         const PathAttributes& cur = work ? *work : original;
         if (cur.local_pref != m.local_pref) {

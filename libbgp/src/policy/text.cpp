@@ -87,6 +87,14 @@ std::optional<NextHopChange> parse_next_hop_change(std::string_view text) {
     return NextHopChange{NextHopChange::Kind::address, *a};
 }
 
+std::optional<wire::Origin> parse_origin(std::string_view text) {
+    text = trim(text);
+    if (text == "igp") return wire::Origin::igp;
+    if (text == "egp") return wire::Origin::egp;
+    if (text == "incomplete") return wire::Origin::incomplete;
+    return std::nullopt;
+}
+
 std::optional<wire::Prefix> parse_address_or_prefix(std::string_view text) {
     text = trim(text);
     if (const auto slash = text.find('/'); slash != std::string_view::npos) {

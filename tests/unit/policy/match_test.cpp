@@ -200,6 +200,16 @@ TEST_CASE("Match on neighbour address and AS", "[policy][match]") {
     CHECK_FALSE(matches(by_as, pfx("10.0.0.0/24"), v4_attrs(), other));
 }
 
+TEST_CASE("Match on ORIGIN", "[policy][match]") {
+    Match m;
+    m.origin = {wire::Origin::igp, wire::Origin::egp};
+    CHECK(matches(m, pfx("10.0.0.0/24"), v4_attrs()));  // igp
+    auto incomplete = v4_attrs();
+    incomplete.origin = wire::Origin::incomplete;
+    CHECK_FALSE(matches(m, pfx("10.0.0.0/24"), incomplete));
+    CHECK_FALSE(matches(m, pfx("10.0.0.0/24"), wire::PathAttributes{}));
+}
+
 TEST_CASE("All conditions of a term must hold", "[policy][match]") {
     PolicyConfig sets = community_sets();
     sets.prefix_lists.push_back({"pods", {PrefixListEntry{pfx("192.168.0.0/16"), 26, 26}}});

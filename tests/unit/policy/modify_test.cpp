@@ -42,6 +42,16 @@ TEST_CASE("Set LOCAL_PREF", "[policy][modify]") {
     CHECK_FALSE(same.trace[0].modified);
 }
 
+TEST_CASE("Set ORIGIN", "[policy][modify]") {
+    Modify m;
+    m.origin = wire::Origin::incomplete;
+    Result r = run(m, v4, v4_attrs());
+    REQUIRE(r.modified());
+    CHECK(r.attributes->origin == wire::Origin::incomplete);
+    m.origin = wire::Origin::igp;  // already igp
+    CHECK_FALSE(run(m, v4, v4_attrs()).modified());
+}
+
 TEST_CASE("MED: set, add, subtract (saturating), remove", "[policy][modify]") {
     Modify m;
     m.med = MedChange{MedChange::Op::set, 50};

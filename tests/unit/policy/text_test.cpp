@@ -51,6 +51,14 @@ TEST_CASE("Next hop changes as text", "[policy][text]") {
     CHECK_FALSE(parse_next_hop_change("me"));
 }
 
+TEST_CASE("ORIGIN as text", "[policy][text]") {
+    CHECK(parse_origin("igp") == wire::Origin::igp);
+    CHECK(parse_origin("egp") == wire::Origin::egp);
+    CHECK(parse_origin(" incomplete") == wire::Origin::incomplete);
+    CHECK_FALSE(parse_origin("?"));
+    CHECK_FALSE(parse_origin("IGP"));
+}
+
 TEST_CASE("Addresses and prefixes as text", "[policy][text]") {
     CHECK(parse_address_or_prefix("10.0.0.1") == pfx("10.0.0.1/32"));
     CHECK(parse_address_or_prefix("2001:db8::1") == pfx("2001:db8::1/128"));

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "bgp/wire/attributes.hpp"
 #include "bgp/wire/types.hpp"
 
 namespace bgp::policy {
@@ -59,6 +60,9 @@ struct Match {
     std::optional<SetRef> large_communities;  ///< a large-community list
     std::optional<SetRef> ext_communities;    ///< an extended-community list
     AsPathMatch as_path;
+    /// ORIGIN is one of these (FRR `match origin`, BIRD `bgp_origin`); a route
+    /// without ORIGIN never matches.
+    std::vector<wire::Origin> origin;
     /// The route's next hop lies in one of these (addresses are /32 or /128).
     std::vector<wire::Prefix> next_hop;
     /// The neighbour (the session the policy is applied to: the sender on
@@ -69,8 +73,8 @@ struct Match {
 
     [[nodiscard]] bool empty() const {
         return families.empty() && !prefix_list && !communities && !large_communities &&
-               !ext_communities && as_path.empty() && next_hop.empty() && neighbor.empty() &&
-               neighbor_as.empty();
+               !ext_communities && as_path.empty() && origin.empty() && next_hop.empty() &&
+               neighbor.empty() && neighbor_as.empty();
     }
     friend bool operator==(const Match&, const Match&) = default;
 };

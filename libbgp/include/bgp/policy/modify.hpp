@@ -68,6 +68,7 @@ struct Prepend {
 };
 
 struct Modify {
+    std::optional<wire::Origin> origin;  ///< FRR `set origin`
     std::optional<std::uint32_t> local_pref;
     std::optional<MedChange> med;
     std::optional<NextHopChange> next_hop;
@@ -77,7 +78,7 @@ struct Modify {
     ExtCommunityChange ext_communities;
 
     [[nodiscard]] bool empty() const {
-        return !local_pref && !med && !next_hop && !prepend && communities.empty() &&
+        return !origin && !local_pref && !med && !next_hop && !prepend && communities.empty() &&
                large_communities.empty() && ext_communities.empty();
     }
     friend bool operator==(const Modify&, const Modify&) = default;

@@ -24,6 +24,8 @@ std::optional<MatchSet> parse_match_set(std::string_view text);
 std::optional<MedChange> parse_med_change(std::string_view text);
 /// "self", "unchanged", "peer-address", or an address.
 std::optional<NextHopChange> parse_next_hop_change(std::string_view text);
+/// "igp", "egp", "incomplete" (RFC 4271 §5.1.1).
+std::optional<wire::Origin> parse_origin(std::string_view text);
 /// "10.0.0.1" (as /32), "2001:db8::1" (as /128), or a prefix "10.0.0.0/8".
 std::optional<wire::Prefix> parse_address_or_prefix(std::string_view text);
 /// A prefix-list entry: "10.0.0.0/8", "10.0.0.0/8 ge 16 le 24", "... deny" (FRR's

@@ -5,9 +5,9 @@
 // RFC 1997, large RFC 8092, extended RFC 4360 / RFC 5668), and named policies
 // made of ordered terms. A term matches on prefix list, address family
 // (RFC 4760), communities of each kind, AS_PATH (contains / originates from /
-// first AS / length as RFC 4271 §9.1.2.2 a counts it), next hop and
-// neighbour; it modifies LOCAL_PREF, MED, NEXT_HOP (self, unchanged, peer
-// address, address), AS_PATH (prepend) and communities of each kind (replace,
+// first AS / length as RFC 4271 §9.1.2.2 a counts it), ORIGIN, next hop and
+// neighbour; it modifies ORIGIN, LOCAL_PREF, MED, NEXT_HOP (self, unchanged,
+// peer address, address), AS_PATH (prepend) and communities of each kind (replace,
 // remove by pattern, add); then it accepts, rejects or goes on.
 //
 // PolicyTable validates a PolicyConfig once (ConfigError names the key) and

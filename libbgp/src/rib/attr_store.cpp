@@ -1,0 +1,334 @@
+// Interned attribute sets: canonical form, hashing, parts pools.
+#include "bgp/rib/attr_store.hpp"
+
+#include <algorithm>
+#include <cassert>
+#include <deque>
+#include <vector>
+
+#include "rib/id_index.hpp"
+#include "rib/part_pool.hpp"
+
+namespace bgp::rib {
+
+using detail::hash_mix;
+
+namespace {
+
+std::uint64_t hash_as_path(const wire::AsPath& p) {
+    std::uint64_t h = 0x1234;
+    for (const auto& s : p.segments) {
+        h = hash_mix(h, static_cast<std::uint64_t>(s.type) << 32 | s.asns.size());
+        for (std::uint32_t a : s.asns) h = hash_mix(h, a);
+    }
+    return h;
+}
+
+std::uint64_t hash_u32s(const std::vector<std::uint32_t>& v) {
+    std::uint64_t h = v.size();
+    for (std::uint32_t x : v) h = hash_mix(h, x);
+    return h;
+}
+
+std::uint64_t hash_large(const std::vector<wire::LargeCommunity>& v) {
+    std::uint64_t h = v.size() + 7;
+    for (const auto& c : v) {
+        h = hash_mix(h, c.global_admin);
+        h = hash_mix(h, (std::uint64_t{c.local_data1} << 32) | c.local_data2);
+    }
+    return h;
+}
+
+std::uint64_t hash_bytes(std::uint64_t h, const std::uint8_t* p, std::size_t n) {
+    for (std::size_t i = 0; i < n; ++i) h = hash_mix(h, p[i]);
+    return h;
+}
+
+std::uint64_t hash_ext(const std::vector<wire::ExtCommunity>& v) {
+    std::uint64_t h = v.size() + 11;
+    for (const auto& c : v) h = hash_bytes(h, c.bytes.data(), c.bytes.size());
+    return h;
+}
+
+std::uint64_t hash_addr(std::uint64_t h, const wire::IpAddress& a) {
+    h = hash_mix(h, static_cast<std::uint64_t>(a.afi()));
+    return hash_bytes(h, a.data(), a.size());
+}
+
+// The attributes that have no field of their own in AttrSet.
+std::uint64_t hash_rest(const wire::PathAttributes& r) {
+    std::uint64_t h = 0x5157;
+    if (r.aggregator) h = hash_addr(hash_mix(h, r.aggregator->asn), r.aggregator->address);
+    if (r.as4_path) h = hash_mix(h, hash_as_path(*r.as4_path));
+    if (r.as4_aggregator)
+        h = hash_addr(hash_mix(h, r.as4_aggregator->asn), r.as4_aggregator->address);
+    if (r.otc) h = hash_mix(h, *r.otc);
+    if (r.tunnel_encapsulation) {
+        for (const auto& t : r.tunnel_encapsulation->tunnels) {
+            h = hash_mix(h, t.tunnel_type);
+            for (const auto& s : t.sub_tlvs)
+                h = hash_bytes(hash_mix(h, s.type), s.value.data(), s.value.size());
+        }
+    }
+    if (r.mp_reach) {
+        h = hash_mix(h, static_cast<std::uint64_t>(r.mp_reach->family.afi));
+        for (const auto& a : r.mp_reach->next_hops) h = hash_addr(h, a);
+        h = hash_bytes(h, r.mp_reach->raw_next_hop.data(), r.mp_reach->raw_next_hop.size());
+    }
+    for (const auto& u : r.unknown)
+        h = hash_bytes(hash_mix(h, (std::uint64_t{u.flags} << 8) | u.type), u.value.data(),
+                       u.value.size());
+    return h;
+}
+
+bool has_rest(const wire::PathAttributes& r) {
+    return r.aggregator || r.as4_path || r.as4_aggregator || r.otc || r.tunnel_encapsulation ||
+           r.mp_reach || !r.unknown.empty();
+}
+
+}  // namespace
+
+struct AttrStore::Impl {
+    std::deque<AttrSet> sets;  // slot i holds AttrId i + 1
+    std::vector<std::uint32_t> free;
+    detail::IdIndex index;
+    std::size_t live = 0;
+
+    detail::PartPool<wire::AsPath> as_paths;
+    detail::PartPool<std::vector<std::uint32_t>> u32_lists;  // communities, cluster lists
+    detail::PartPool<std::vector<wire::LargeCommunity>> large;
+    detail::PartPool<std::vector<wire::ExtCommunity>> ext;
+    detail::PartPool<wire::PathAttributes> rest;
+
+    static const wire::AsPath empty_path;
+
+    void release_parts(const AttrSet& s) {
+        as_paths.unref(s.as_path);
+        u32_lists.unref(s.communities);
+        u32_lists.unref(s.cluster_list);
+        large.unref(s.large_communities);
+        ext.unref(s.ext_communities);
+        rest.unref(s.rest);
+    }
+};
+
+const wire::AsPath AttrStore::Impl::empty_path{};
+
+AttrStore::AttrStore() : impl_(std::make_unique<Impl>()) {}
+AttrStore::~AttrStore() = default;
+
+AttrId AttrStore::intern(const wire::PathAttributes& a) {
+    Impl& m = *impl_;
+    AttrSet s;
+    // Scalars read by the decision process.
+    if (a.origin) {
+        s.flags |= attr_bit::has_origin;
+        s.origin = *a.origin;
+    }
+    if (a.as_path) {
+        s.flags |= attr_bit::has_as_path;
+        const auto len = a.as_path->path_length();
+        s.as_path_length = static_cast<std::uint16_t>(std::min<std::size_t>(len, 0xFFFF));
+        // RFC 4271 §9.1.2.2 c: the neighbouring AS is the first AS of the path
+        // (confederation segments skipped, RFC 5065 §5.3).
+        for (const auto& seg : a.as_path->segments) {
+            if (seg.type == wire::AsSegmentType::as_confed_sequence ||
+                seg.type == wire::AsSegmentType::as_confed_set)
+                continue;
+            if (seg.type == wire::AsSegmentType::as_sequence && !seg.asns.empty())
+                s.neighbor_as = seg.asns.front();
+            break;
+        }
+        if (!a.as_path->segments.empty())
+            s.as_path = m.as_paths.intern(*a.as_path, hash_as_path(*a.as_path));
+    }
+    if (a.next_hop) {
+        s.flags |= attr_bit::has_next_hop;
+        s.next_hop = *a.next_hop;
+    } else if (a.mp_reach && !a.mp_reach->next_hops.empty()) {
+        s.flags |= attr_bit::has_mp_next_hop;
+        s.next_hop = a.mp_reach->next_hops.front();
+    }
+    if (a.med) {
+        s.flags |= attr_bit::has_med;
+        s.med = *a.med;
+    }
+    if (a.local_pref) {
+        s.flags |= attr_bit::has_local_pref;
+        s.local_pref = *a.local_pref;
+    }
+    if (a.atomic_aggregate) s.flags |= attr_bit::atomic_aggregate;
+    if (a.originator_id) {
+        s.flags |= attr_bit::has_originator_id;
+        s.originator_id = a.originator_id->v4_value();
+    }
+    if (a.cluster_list) {
+        s.flags |= attr_bit::has_cluster_list;
+        s.cluster_list_length =
+            static_cast<std::uint16_t>(std::min<std::size_t>(a.cluster_list->size(), 0xFFFF));
+        if (!a.cluster_list->empty())
+            s.cluster_list = m.u32_lists.intern(*a.cluster_list, hash_u32s(*a.cluster_list));
+    }
+    if (a.communities) {
+        for (std::uint32_t c : *a.communities) {
+            if (c == wire::community::no_export) s.flags |= attr_bit::no_export;
+            if (c == wire::community::no_advertise) s.flags |= attr_bit::no_advertise;
+            if (c == wire::community::no_export_subconfed) s.flags |= attr_bit::no_export_subconfed;
+            if (c == wire::community::llgr_stale) s.flags |= attr_bit::llgr_stale;
+        }
+        // An empty COMMUNITIES attribute is kept as absent.
+        if (!a.communities->empty())
+            s.communities = m.u32_lists.intern(*a.communities, hash_u32s(*a.communities));
+    }
+    if (a.large_communities && !a.large_communities->empty())
+        s.large_communities =
+            m.large.intern(*a.large_communities, hash_large(*a.large_communities));
+    if (a.ext_communities && !a.ext_communities->empty())
+        s.ext_communities = m.ext.intern(*a.ext_communities, hash_ext(*a.ext_communities));
+
+    if (has_rest(a)) {
+        wire::PathAttributes r;
+        r.aggregator = a.aggregator;
+        r.as4_path = a.as4_path;
+        r.as4_aggregator = a.as4_aggregator;
+        r.otc = a.otc;
+        r.tunnel_encapsulation = a.tunnel_encapsulation;
+        if (a.mp_reach) {
+            wire::MpReach mp;
+            mp.family = a.mp_reach->family;
+            mp.next_hops = a.mp_reach->next_hops;
+            mp.raw_next_hop = a.mp_reach->raw_next_hop;
+            r.mp_reach = std::move(mp);
+        }
+        r.unknown = a.unknown;
+        const auto h = hash_rest(r);
+        s.rest = m.rest.intern(std::move(r), h);
+    }
+
+    std::uint64_t h = hash_mix(s.flags, static_cast<std::uint64_t>(s.origin));
+    h = hash_addr(h, s.next_hop);
+    h = hash_mix(h, (std::uint64_t{s.local_pref} << 32) | s.med);
+    h = hash_mix(h, s.originator_id);
+    h = hash_mix(h, (std::uint64_t{s.as_path} << 32) | s.communities);
+    h = hash_mix(h, (std::uint64_t{s.cluster_list} << 32) | s.large_communities);
+    h = hash_mix(h, (std::uint64_t{s.ext_communities} << 32) | s.rest);
+    s.hash = static_cast<std::uint32_t>(h);
+
+    auto same = [&](const AttrSet& o) {
+        return o.hash == s.hash && o.flags == s.flags && o.origin == s.origin &&
+               o.next_hop == s.next_hop && o.local_pref == s.local_pref && o.med == s.med &&
+               o.originator_id == s.originator_id && o.as_path == s.as_path &&
+               o.communities == s.communities && o.cluster_list == s.cluster_list &&
+               o.large_communities == s.large_communities &&
+               o.ext_communities == s.ext_communities && o.rest == s.rest &&
+               o.cluster_list_length == s.cluster_list_length;
+    };
+    auto found = m.index.find(s.hash, [&](std::uint32_t slot) { return same(m.sets[slot]); });
+    if (found) {
+        // The parts were referenced once more by the lookup above: give them back.
+        m.release_parts(s);
+        ++m.sets[*found].refs;
+        return *found + 1;
+    }
+    s.refs = 1;
+    std::uint32_t slot;
+    if (!m.free.empty()) {
+        slot = m.free.back();
+        m.free.pop_back();
+        m.sets[slot] = s;
+    } else {
+        slot = static_cast<std::uint32_t>(m.sets.size());
+        m.sets.push_back(s);
+    }
+    m.index.insert(s.hash, slot, [&m](std::uint32_t i) { return m.sets[i].hash; });
+    ++m.live;
+    return slot + 1;
+}
+
+void AttrStore::ref(AttrId id) {
+    if (id == no_attrs) return;
+    ++impl_->sets[id - 1].refs;
+}
+
+void AttrStore::unref(AttrId id) {
+    if (id == no_attrs) return;
+    Impl& m = *impl_;
+    AttrSet& s = m.sets[id - 1];
+    assert(s.refs > 0);
+    if (--s.refs != 0) return;
+    m.index.erase(s.hash, id - 1, [&m](std::uint32_t i) { return m.sets[i].hash; });
+    m.release_parts(s);
+    s = AttrSet{};
+    m.free.push_back(id - 1);
+    --m.live;
+}
+
+const AttrSet& AttrStore::get(AttrId id) const {
+    assert(id != no_attrs);
+    return impl_->sets[id - 1];
+}
+
+const wire::AsPath& AttrStore::as_path(const AttrSet& s) const {
+    return s.as_path ? impl_->as_paths.get(s.as_path) : Impl::empty_path;
+}
+
+std::span<const std::uint32_t> AttrStore::communities(const AttrSet& s) const {
+    if (!s.communities) return {};
+    return impl_->u32_lists.get(s.communities);
+}
+
+std::span<const std::uint32_t> AttrStore::cluster_list(const AttrSet& s) const {
+    if (!s.cluster_list) return {};
+    return impl_->u32_lists.get(s.cluster_list);
+}
+
+std::span<const wire::LargeCommunity> AttrStore::large_communities(const AttrSet& s) const {
+    if (!s.large_communities) return {};
+    return impl_->large.get(s.large_communities);
+}
+
+std::span<const wire::ExtCommunity> AttrStore::ext_communities(const AttrSet& s) const {
+    if (!s.ext_communities) return {};
+    return impl_->ext.get(s.ext_communities);
+}
+
+wire::PathAttributes AttrStore::materialize(AttrId id) const {
+    const Impl& m = *impl_;
+    const AttrSet& s = get(id);
+    wire::PathAttributes a;
+    if (s.rest) a = m.rest.get(s.rest);
+    if (s.has(attr_bit::has_origin)) a.origin = s.origin;
+    if (s.has(attr_bit::has_as_path)) a.as_path = as_path(s);
+    if (s.has(attr_bit::has_next_hop)) a.next_hop = s.next_hop;
+    if (s.has(attr_bit::has_med)) a.med = s.med;
+    if (s.has(attr_bit::has_local_pref)) a.local_pref = s.local_pref;
+    a.atomic_aggregate = s.has(attr_bit::atomic_aggregate);
+    if (s.has(attr_bit::has_originator_id)) a.originator_id = wire::IpAddress::v4(s.originator_id);
+    if (s.has(attr_bit::has_cluster_list)) {
+        auto cl = cluster_list(s);
+        a.cluster_list = std::vector<std::uint32_t>(cl.begin(), cl.end());
+    }
+    if (s.communities) {
+        auto c = communities(s);
+        a.communities = std::vector<std::uint32_t>(c.begin(), c.end());
+    }
+    if (s.large_communities) {
+        auto c = large_communities(s);
+        a.large_communities = std::vector<wire::LargeCommunity>(c.begin(), c.end());
+    }
+    if (s.ext_communities) {
+        auto c = ext_communities(s);
+        a.ext_communities = std::vector<wire::ExtCommunity>(c.begin(), c.end());
+    }
+    return a;
+}
+
+std::size_t AttrStore::size() const { return impl_->live; }
+
+AttrStoreStats AttrStore::stats() const {
+    const Impl& m = *impl_;
+    return AttrStoreStats{m.live,         m.as_paths.size(), m.u32_lists.size(),
+                          m.large.size(), m.ext.size(),      m.rest.size()};
+}
+
+}  // namespace bgp::rib

@@ -6,6 +6,7 @@
 #include <deque>
 #include <vector>
 
+#include "rib/blob_pool.hpp"
 #include "rib/id_index.hpp"
 #include "rib/part_pool.hpp"
 
@@ -24,11 +25,36 @@ std::uint64_t hash_as_path(const wire::AsPath& p) {
     return h;
 }
 
-std::uint64_t hash_u32s(const std::vector<std::uint32_t>& v) {
-    std::uint64_t h = v.size();
-    for (std::uint32_t x : v) h = hash_mix(h, x);
-    return h;
+// AS_PATH stored flat: per segment one word (type << 24 | count), then the ASNs.
+std::vector<std::uint32_t> flatten(const wire::AsPath& p) {
+    std::vector<std::uint32_t> w;
+    for (const auto& s : p.segments) {
+        w.push_back((static_cast<std::uint32_t>(s.type) << 24) |
+                    static_cast<std::uint32_t>(std::min<std::size_t>(s.asns.size(), 0xFFFFFF)));
+        w.insert(w.end(), s.asns.begin(),
+                 s.asns.begin() +
+                     static_cast<std::ptrdiff_t>(std::min<std::size_t>(s.asns.size(), 0xFFFFFF)));
+    }
+    return w;
 }
+
+wire::AsPath unflatten(std::span<const std::uint32_t> w) {
+    wire::AsPath p;
+    for (std::size_t i = 0; i < w.size();) {
+        wire::AsSegment s;
+        s.type = static_cast<wire::AsSegmentType>(w[i] >> 24);
+        const std::size_t n = w[i] & 0xFFFFFF;
+        ++i;
+        s.asns.assign(w.begin() + static_cast<std::ptrdiff_t>(i),
+                      w.begin() + static_cast<std::ptrdiff_t>(std::min(w.size(), i + n)));
+        i += n;
+        p.segments.push_back(std::move(s));
+    }
+    return p;
+}
+
+constexpr std::uint64_t seed_as_path = 0xA5;
+constexpr std::uint64_t seed_u32_list = 0xC7;
 
 std::uint64_t hash_large(const std::vector<wire::LargeCommunity>& v) {
     std::uint64_t h = v.size() + 7;
@@ -94,15 +120,17 @@ struct AttrStore::Impl {
     detail::IdIndex index;
     std::size_t live = 0;
 
-    detail::PartPool<wire::AsPath> as_paths;
-    detail::PartPool<std::vector<std::uint32_t>> u32_lists;  // communities, cluster lists
+    detail::PartPool<wire::IpAddress> next_hops;
+    detail::BlobPool as_paths;   // flat encoding
+    detail::BlobPool u32_lists;  // communities, cluster lists
     detail::PartPool<std::vector<wire::LargeCommunity>> large;
     detail::PartPool<std::vector<wire::ExtCommunity>> ext;
     detail::PartPool<wire::PathAttributes> rest;
 
-    static const wire::AsPath empty_path;
+    static const wire::IpAddress no_next_hop;
 
     void release_parts(const AttrSet& s) {
+        next_hops.unref(s.next_hop);
         as_paths.unref(s.as_path);
         u32_lists.unref(s.communities);
         u32_lists.unref(s.cluster_list);
@@ -112,7 +140,7 @@ struct AttrStore::Impl {
     }
 };
 
-const wire::AsPath AttrStore::Impl::empty_path{};
+const wire::IpAddress AttrStore::Impl::no_next_hop{};
 
 AttrStore::AttrStore() : impl_(std::make_unique<Impl>()) {}
 AttrStore::~AttrStore() = default;
@@ -139,15 +167,18 @@ AttrId AttrStore::intern(const wire::PathAttributes& a) {
                 s.neighbor_as = seg.asns.front();
             break;
         }
-        if (!a.as_path->segments.empty())
-            s.as_path = m.as_paths.intern(*a.as_path, hash_as_path(*a.as_path));
+        if (!a.as_path->segments.empty()) {
+            const auto flat = flatten(*a.as_path);
+            s.as_path = m.as_paths.intern(flat, detail::BlobPool::hash(flat, seed_as_path));
+        }
     }
     if (a.next_hop) {
         s.flags |= attr_bit::has_next_hop;
-        s.next_hop = *a.next_hop;
+        s.next_hop = m.next_hops.intern(*a.next_hop, hash_addr(0, *a.next_hop));
     } else if (a.mp_reach && !a.mp_reach->next_hops.empty()) {
         s.flags |= attr_bit::has_mp_next_hop;
-        s.next_hop = a.mp_reach->next_hops.front();
+        const auto& nh = a.mp_reach->next_hops.front();
+        s.next_hop = m.next_hops.intern(nh, hash_addr(0, nh));
     }
     if (a.med) {
         s.flags |= attr_bit::has_med;
@@ -167,7 +198,8 @@ AttrId AttrStore::intern(const wire::PathAttributes& a) {
         s.cluster_list_length =
             static_cast<std::uint16_t>(std::min<std::size_t>(a.cluster_list->size(), 0xFFFF));
         if (!a.cluster_list->empty())
-            s.cluster_list = m.u32_lists.intern(*a.cluster_list, hash_u32s(*a.cluster_list));
+            s.cluster_list = m.u32_lists.intern(
+                *a.cluster_list, detail::BlobPool::hash(*a.cluster_list, seed_u32_list));
     }
     if (a.communities) {
         for (std::uint32_t c : *a.communities) {
@@ -178,7 +210,8 @@ AttrId AttrStore::intern(const wire::PathAttributes& a) {
         }
         // An empty COMMUNITIES attribute is kept as absent.
         if (!a.communities->empty())
-            s.communities = m.u32_lists.intern(*a.communities, hash_u32s(*a.communities));
+            s.communities = m.u32_lists.intern(
+                *a.communities, detail::BlobPool::hash(*a.communities, seed_u32_list));
     }
     if (a.large_communities && !a.large_communities->empty())
         s.large_communities =
@@ -206,7 +239,7 @@ AttrId AttrStore::intern(const wire::PathAttributes& a) {
     }
 
     std::uint64_t h = hash_mix(s.flags, static_cast<std::uint64_t>(s.origin));
-    h = hash_addr(h, s.next_hop);
+    h = hash_mix(h, s.next_hop);
     h = hash_mix(h, (std::uint64_t{s.local_pref} << 32) | s.med);
     h = hash_mix(h, s.originator_id);
     h = hash_mix(h, (std::uint64_t{s.as_path} << 32) | s.communities);
@@ -268,8 +301,23 @@ const AttrSet& AttrStore::get(AttrId id) const {
     return impl_->sets[id - 1];
 }
 
-const wire::AsPath& AttrStore::as_path(const AttrSet& s) const {
-    return s.as_path ? impl_->as_paths.get(s.as_path) : Impl::empty_path;
+const wire::IpAddress& AttrStore::next_hop(const AttrSet& s) const {
+    return s.next_hop ? impl_->next_hops.get(s.next_hop) : Impl::no_next_hop;
+}
+
+wire::AsPath AttrStore::as_path(const AttrSet& s) const {
+    return unflatten(impl_->as_paths.get(s.as_path));
+}
+
+std::size_t AttrStore::count_as(const AttrSet& s, std::uint32_t asn) const {
+    const auto w = impl_->as_paths.get(s.as_path);
+    std::size_t n = 0;
+    for (std::size_t i = 0; i < w.size();) {
+        const std::size_t len = w[i] & 0xFFFFFF;
+        for (std::size_t k = i + 1; k < std::min(w.size(), i + 1 + len); ++k) n += w[k] == asn;
+        i += 1 + len;
+    }
+    return n;
 }
 
 std::span<const std::uint32_t> AttrStore::communities(const AttrSet& s) const {
@@ -299,7 +347,7 @@ wire::PathAttributes AttrStore::materialize(AttrId id) const {
     if (s.rest) a = m.rest.get(s.rest);
     if (s.has(attr_bit::has_origin)) a.origin = s.origin;
     if (s.has(attr_bit::has_as_path)) a.as_path = as_path(s);
-    if (s.has(attr_bit::has_next_hop)) a.next_hop = s.next_hop;
+    if (s.has(attr_bit::has_next_hop)) a.next_hop = next_hop(s);
     if (s.has(attr_bit::has_med)) a.med = s.med;
     if (s.has(attr_bit::has_local_pref)) a.local_pref = s.local_pref;
     a.atomic_aggregate = s.has(attr_bit::atomic_aggregate);

@@ -1,7 +1,9 @@
 // A compact hash index of 32-bit ids (open addressing, linear probing,
 // backward-shift deletion, no tombstones). The keys live elsewhere (in the
 // pool or table the ids point into): the index stores 4 bytes per slot and asks
-// callbacks for a key's hash and equality.
+// callbacks for a key's hash and equality. Capacities step by 1.5x and 4/3x
+// (16, 24, 32, 48, 64, ...) so that a large table is not left at 2x its size;
+// the home slot is found by multiply-shift (no power-of-two mask needed).
 #pragma once
 
 #include <cstddef>
@@ -25,7 +27,7 @@ class IdIndex {
     template <class Eq>
     [[nodiscard]] std::optional<std::uint32_t> find(std::uint64_t h, Eq&& eq) const {
         if (slots_.empty()) return std::nullopt;
-        for (std::size_t i = h & mask_;; i = (i + 1) & mask_) {
+        for (std::size_t i = home(h);; i = next(i)) {
             const std::uint32_t id = slots_[i];
             if (id == empty) return std::nullopt;
             if (eq(id)) return id;
@@ -36,7 +38,8 @@ class IdIndex {
     /// stored id's hash when the table grows.
     template <class HashOf>
     void insert(std::uint64_t h, std::uint32_t id, HashOf&& hash_of) {
-        if ((count_ + 1) * 4 > slots_.size() * 3) grow(hash_of);
+        // At most 80 % full.
+        if ((count_ + 1) * 5 > slots_.size() * 4) grow(hash_of);
         place(h, id);
         ++count_;
     }
@@ -44,15 +47,16 @@ class IdIndex {
     /// Removes `id`, stored under hash `h`.
     template <class HashOf>
     void erase(std::uint64_t h, std::uint32_t id, HashOf&& hash_of) {
-        std::size_t i = h & mask_;
-        while (slots_[i] != id) i = (i + 1) & mask_;
+        std::size_t i = home(h);
+        while (slots_[i] != id) i = next(i);
         // Backward shift: pull later members of the probe run into the hole.
+        const std::size_t cap = slots_.size();
         std::size_t hole = i;
-        for (std::size_t j = (hole + 1) & mask_; slots_[j] != empty; j = (j + 1) & mask_) {
-            const std::size_t home = hash_of(slots_[j]) & mask_;
+        for (std::size_t j = next(hole); slots_[j] != empty; j = next(j)) {
+            const std::size_t h_j = home(hash_of(slots_[j]));
             // Move j to the hole unless its home lies cyclically in (hole, j].
-            const std::size_t dist_j = (j - home) & mask_;
-            const std::size_t dist_hole = (j - hole) & mask_;
+            const std::size_t dist_j = (j + cap - h_j) % cap;
+            const std::size_t dist_hole = (j + cap - hole) % cap;
             if (dist_j >= dist_hole) {
                 slots_[hole] = slots_[j];
                 hole = j;
@@ -66,17 +70,21 @@ class IdIndex {
     [[nodiscard]] std::size_t capacity() const { return slots_.size(); }
     [[nodiscard]] std::size_t bytes() const { return slots_.capacity() * sizeof(std::uint32_t); }
 
-    void clear() {
-        slots_.clear();
-        slots_.shrink_to_fit();
-        mask_ = 0;
-        count_ = 0;
+  private:
+    [[nodiscard]] std::size_t home(std::uint64_t h) const {
+        const std::uint64_t m = h * 0x9E3779B97F4A7C15ull;  // spread 32-bit hashes too
+        // (m * capacity) >> 64 without 128-bit arithmetic; capacity < 2^32.
+        const std::uint64_t cap = slots_.size();
+        return static_cast<std::size_t>(((m >> 32) * cap + (((m & 0xFFFFFFFFu) * cap) >> 32)) >>
+                                        32);
+    }
+    [[nodiscard]] std::size_t next(std::size_t i) const {
+        return i + 1 == slots_.size() ? 0 : i + 1;
     }
 
-  private:
     void place(std::uint64_t h, std::uint32_t id) {
-        std::size_t i = h & mask_;
-        while (slots_[i] != empty) i = (i + 1) & mask_;
+        std::size_t i = home(h);
+        while (slots_[i] != empty) i = next(i);
         slots_[i] = id;
     }
 
@@ -84,15 +92,18 @@ class IdIndex {
     void grow(HashOf&& hash_of) {
         std::vector<std::uint32_t> old;
         old.swap(slots_);
-        const std::size_t n = old.empty() ? 16 : old.size() * 2;
+        std::size_t n = 16;
+        if (!old.empty()) {
+            // 16, 24, 32, 48, 64, 96, ...: alternately x1.5 and x4/3.
+            const bool pow2 = (old.size() & (old.size() - 1)) == 0;
+            n = pow2 ? old.size() / 2 * 3 : old.size() / 3 * 4;
+        }
         slots_.assign(n, empty);
-        mask_ = n - 1;
         for (std::uint32_t id : old)
             if (id != empty) place(hash_of(id), id);
     }
 
     std::vector<std::uint32_t> slots_;
-    std::size_t mask_ = 0;
     std::size_t count_ = 0;
 };
 

@@ -22,10 +22,9 @@ Ineligible check_loops(const RibConfig& local, const PeerInfo& from, const AttrS
     // tolerates a few, for hub-and-spoke designs). In a confederation the
     // confederation identifier counts as well (RFC 5065 §6).
     if (s.as_path) {
-        const auto& path = store.as_path(s);
-        std::size_t own = count_as(path, local.local_as);
+        std::size_t own = store.count_as(s, local.local_as);
         if (local.confed_id && *local.confed_id != local.local_as)
-            own += count_as(path, *local.confed_id);
+            own += store.count_as(s, *local.confed_id);
         if (own > from.allow_own_as) return Ineligible::as_loop;
     }
     // RFC 4456 §8: our BGP Identifier as ORIGINATOR_ID, or our CLUSTER_ID in

@@ -251,7 +251,7 @@ struct Rib<F>::Impl {
         c.igp_cost = 0;
         if (config.igp_cost && !c.local) {
             // RFC 4271 §9.1.2.1: an unresolvable NEXT_HOP excludes the route.
-            auto cost = config.igp_cost(c.attrs->next_hop);
+            auto cost = config.igp_cost(store.next_hop(*c.attrs));
             if (!cost) {
                 if (why) *why = Ineligible::next_hop_unresolvable;
                 return false;

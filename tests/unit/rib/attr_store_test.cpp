@@ -48,7 +48,7 @@ TEST_CASE("AttrStore: decision fields are extracted", "[rib][attr_store]") {
     CHECK(set.cluster_list_length == 2);
     CHECK(set.has(attr_bit::no_export));
     CHECK_FALSE(set.has(attr_bit::no_advertise));
-    CHECK(set.next_hop == ip("192.0.2.1"));
+    CHECK(s.next_hop(set) == ip("192.0.2.1"));
 }
 
 TEST_CASE("AttrStore: neighbour AS skips confederation segments", "[rib][attr_store]") {
@@ -106,7 +106,7 @@ TEST_CASE("AttrStore: MP_REACH keeps next hops only", "[rib][attr_store]") {
     AttrRef ra = intern(s, a);
     AttrRef rb = intern(s, b);
     CHECK(ra.id() == rb.id());
-    CHECK(ra->next_hop == ip("2001:db8::1"));
+    CHECK(s.next_hop(*ra) == ip("2001:db8::1"));
     CHECK(ra->has(attr_bit::has_mp_next_hop));
     const auto m = s.materialize(ra.id());
     REQUIRE(m.mp_reach);

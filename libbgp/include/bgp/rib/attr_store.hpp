@@ -49,9 +49,8 @@ inline constexpr std::uint16_t llgr_stale = 1u << 11;           ///< RFC 9494
 inline constexpr std::uint16_t has_mp_next_hop = 1u << 12;      ///< next hop from MP_REACH_NLRI
 }  // namespace attr_bit
 
-/// One interned attribute set. Immutable once interned.
+/// One interned attribute set (60 bytes). Immutable once interned.
 struct AttrSet {
-    wire::IpAddress next_hop;          ///< NEXT_HOP, or the first MP_REACH_NLRI next hop
     std::uint32_t local_pref = 0;      ///< valid with has_local_pref
     std::uint32_t med = 0;             ///< valid with has_med
     std::uint32_t originator_id = 0;   ///< host order, valid with has_originator_id
@@ -59,7 +58,9 @@ struct AttrSet {
     std::uint16_t as_path_length = 0;  ///< RFC 4271 §9.1.2.2 a counting
     std::uint16_t cluster_list_length = 0;
     wire::Origin origin = wire::Origin::igp;
+    std::uint8_t reserved = 0;
     std::uint16_t flags = 0;  ///< attr_bit::*
+    PartId next_hop = 0;      ///< NEXT_HOP, or the first MP_REACH_NLRI next hop
     PartId as_path = 0;
     PartId communities = 0;
     PartId cluster_list = 0;
@@ -79,6 +80,7 @@ struct AttrStoreStats {
     std::size_t large_community_lists = 0;
     std::size_t ext_community_lists = 0;
     std::size_t rests = 0;
+    std::size_t next_hops = 0;
 };
 
 class AttrStore {
@@ -99,8 +101,12 @@ class AttrStore {
     /// The attributes back in canonical form (see the file comment).
     [[nodiscard]] wire::PathAttributes materialize(AttrId id) const;
 
-    /// Parts of a set (empty when absent).
-    [[nodiscard]] const wire::AsPath& as_path(const AttrSet& s) const;
+    /// Parts of a set (empty when absent). The AS path is stored flat and
+    /// decoded on each call; count_as and the decision fields avoid that.
+    [[nodiscard]] const wire::IpAddress& next_hop(const AttrSet& s) const;
+    [[nodiscard]] wire::AsPath as_path(const AttrSet& s) const;
+    /// How many times `asn` appears in the AS path (any segment type).
+    [[nodiscard]] std::size_t count_as(const AttrSet& s, std::uint32_t asn) const;
     [[nodiscard]] std::span<const std::uint32_t> communities(const AttrSet& s) const;
     [[nodiscard]] std::span<const std::uint32_t> cluster_list(const AttrSet& s) const;
     [[nodiscard]] std::span<const wire::LargeCommunity> large_communities(const AttrSet& s) const;

@@ -33,6 +33,7 @@ struct PeerInfo {
     std::uint8_t allow_own_as = 0;  ///< accept paths with our AS up to this many times
     AddPathSend add_path_send;      ///< what to send this peer (needs the capability)
     bool next_hop_self = false;     ///< export: set next hop to ours even on iBGP
+    bool propagate_med = false;     ///< export: pass a learned MED on to this eBGP peer
     std::optional<wire::IpAddress> local_address;  ///< our address on this session (next hop self)
 };
 

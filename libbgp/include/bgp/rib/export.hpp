@@ -1,0 +1,93 @@
+// Export rules: which paths go to which peer, and with which attributes.
+//
+// - RFC 4271 §9.2: an iBGP-learned route is not sent to another iBGP peer,
+//   except by a route reflector (RFC 4456 §6): a route from a client goes to
+//   every client and non-client, one from a non-client only to clients; a
+//   route never goes back to the peer it came from, nor to the router whose
+//   BGP Identifier is its ORIGINATOR_ID (RFC 4456 §8).
+// - RFC 1997: NO_ADVERTISE (no peer), NO_EXPORT (no external peer; members of
+//   our confederation are fine), NO_EXPORT_SUBCONFED (no external peer at all).
+// - RFC 4271 §5.1: towards eBGP our AS is prepended (§5.1.2), NEXT_HOP is set
+//   to our address (§5.1.3), LOCAL_PREF is not sent (§5.1.5) and a MED learned
+//   from another AS is not passed on (§5.1.4) unless the peer says so;
+//   ORIGINATOR_ID and CLUSTER_LIST stay inside the AS (RFC 4456 §8). Towards
+//   iBGP LOCAL_PREF is always sent (default if missing) and the path is left as
+//   is; a reflected route gets ORIGINATOR_ID (if absent) and our CLUSTER_ID
+//   prepended to CLUSTER_LIST (RFC 4456 §8). Confederations (RFC 5065 §5):
+//   member peers get our member AS in an AS_CONFED_SEQUENCE; true external
+//   peers get the confederation identifier with confederation segments removed.
+// - RFC 7911 ADD-PATH send: best only, all, or the best N of the candidates a
+//   peer may receive.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include "bgp/rib/attr_store.hpp"
+#include "bgp/rib/peer.hpp"
+#include "bgp/rib/rib.hpp"
+
+namespace bgp::rib {
+
+/// Why a path is not sent to a peer (none: it is sent).
+enum class ExportBlock : std::uint8_t {
+    none = 0,
+    to_source,            ///< the peer it was learned from
+    to_originator,        ///< RFC 4456 §8: its ORIGINATOR_ID is the peer's BGP Identifier
+    no_advertise,         ///< RFC 1997 NO_ADVERTISE
+    no_export,            ///< RFC 1997 NO_EXPORT, peer outside the AS/confederation
+    no_export_subconfed,  ///< RFC 1997 NO_EXPORT_SUBCONFED, peer is external
+    ibgp_to_ibgp,         ///< RFC 4271 §9.2 / RFC 4456 §6: iBGP route to a non-client
+    not_a_candidate,      ///< the path is ineligible (rejected, looped, unresolvable)
+};
+
+[[nodiscard]] std::string_view export_block_name(ExportBlock b);
+
+/// May the path learned from `from` (local_peer: ours) be sent to `to`?
+[[nodiscard]] ExportBlock export_check(const RibConfig& local, PeerId from_id, const PeerInfo& from,
+                                       PeerId to_id, const PeerInfo& to, const AttrSet& attrs);
+
+/// The attributes to send to `to` for a path learned from `from`, once
+/// export_check allowed it. `from_local`: a locally originated path.
+[[nodiscard]] wire::PathAttributes export_attributes(const RibConfig& local, bool from_local,
+                                                     const PeerInfo& from, const PeerInfo& to,
+                                                     const AttrStore& store, AttrId attrs);
+
+/// The paths of one prefix to advertise to a peer (ranked, from Rib::paths):
+/// with best_only, the best path if it may be sent (never a fallback: RFC 4271
+/// §9.1.3 advertises the best route or nothing); with all / best_n (RFC 7911),
+/// the candidates that may be sent, best first, at most n for best_n.
+/// `allowed(route)` is the export check.
+[[nodiscard]] std::vector<Route> select_for_peer(std::span<const Route> ranked, AddPathSend mode,
+                                                 const std::function<bool(const Route&)>& allowed);
+
+/// Convenience over a Rib: what to send `to` for `prefix`, with the
+/// attributes (each Route's tx_path_id is the ADD-PATH path identifier).
+struct Advertisement {
+    Route route;
+    wire::PathAttributes attrs;
+};
+
+template <class F>
+[[nodiscard]] std::vector<Advertisement> advertisements(const Rib<F>& rib,
+                                                        const wire::Prefix& prefix, PeerId to) {
+    const RibConfig& local = rib.config();
+    const PeerInfo& target = rib.peer(to);
+    const auto ranked = rib.paths(prefix);
+    const auto chosen = select_for_peer(ranked, target.add_path_send, [&](const Route& r) {
+        return export_check(local, r.peer, rib.peer(r.peer), to, target,
+                            rib.store().get(r.attrs)) == ExportBlock::none;
+    });
+    std::vector<Advertisement> out;
+    out.reserve(chosen.size());
+    for (const Route& r : chosen)
+        out.push_back(
+            Advertisement{r, export_attributes(local, r.peer == local_peer, rib.peer(r.peer),
+                                               target, rib.store(), r.attrs)});
+    return out;
+}
+
+}  // namespace bgp::rib

@@ -10,11 +10,14 @@
 //                           prefix's best path changes twice (2N changes);
 //   BM_RibWithdrawPeer/N    a peer with N paths (each prefix also held by a second
 //                           peer) removed: its paths withdrawn, every best path moves;
-//   BM_DecisionRank/K       ranking K candidate paths of one prefix.
+//   BM_DecisionRank/K       ranking K candidate paths of one prefix;
+//   BM_UpdateGeneration/N   N prefixes (100 exported attribute sets) synced into an
+//                           Adj-RIB-Out, packed into UPDATEs and encoded (4096 octets).
 #include <benchmark/benchmark.h>
 
 #include <vector>
 
+#include "bgp/rib/adj_rib_out.hpp"
 #include "bgp/rib/rib.hpp"
 
 namespace {
@@ -157,5 +160,34 @@ void BM_DecisionRank(benchmark::State& state) {
     state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
 }
 BENCHMARK(BM_DecisionRank)->Arg(2)->Arg(8)->Arg(32);
+
+void BM_UpdateGeneration(benchmark::State& state) {
+    const auto n = static_cast<std::size_t>(state.range(0));
+    AttrStore store;
+    std::vector<Advertisement> ads;
+    for (std::uint32_t j = 0; j < 100; ++j) {
+        Advertisement a;
+        a.attrs = path(65000, j);
+        a.attrs.local_pref = 100;
+        ads.push_back(std::move(a));
+    }
+    wire::CodecOptions o;
+    o.ibgp = true;
+    std::size_t octets = 0;
+    std::vector<std::uint8_t> buf;
+    for (auto _ : state) {
+        AdjRibOut<Ipv4> out(store, false);
+        for (std::size_t i = 0; i < n; ++i)
+            out.sync(prefix(i), std::span<const Advertisement>(&ads[i % 100], 1));
+        for (const auto& u : out.take_updates(o)) {
+            buf.clear();
+            if (!wire::encode_message(wire::Message{u}, o, buf)) state.SkipWithError("encode");
+            octets += buf.size();
+        }
+    }
+    state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * n));
+    state.SetBytesProcessed(static_cast<std::int64_t>(octets));
+}
+BENCHMARK(BM_UpdateGeneration)->Arg(100000)->Unit(benchmark::kMillisecond);
 
 }  // namespace

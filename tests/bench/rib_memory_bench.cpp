@@ -9,7 +9,8 @@
 //       figure and exits. Knobs: BGP_RIB_MEMORY_ROUTES (default 1000000),
 //       BGP_RIB_MEMORY_SETS (distinct attribute sets, default 20 % of routes),
 //       BGP_RIB_MEMORY_POLICY=1 (import policy changes every set: post-policy
-//       attributes differ from pre-policy ones).
+//       attributes differ from pre-policy ones), BGP_RIB_MEMORY_IPV6=1 (1M IPv6 /48
+//       with an MP_REACH next hop instead).
 //   build/bin/bgp-bench --benchmark_filter=BM_RibMemory
 //       the same measurement in a child process, reported as counters.
 //
@@ -28,6 +29,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -110,6 +112,24 @@ struct Figures {
     bgp::rib::RibMemory rib;
 };
 
+// Route i of the table: 32.0.0.0/24 upwards for IPv4 (as the shared benchmark's
+// scenario b), 2001:db8::/48-style /48s (2000::/3 space) for IPv6.
+template <class F>
+wire::Prefix route_prefix(std::size_t i) {
+    if constexpr (F::family == wire::ipv4_unicast) {
+        return wire::Prefix(wire::IpAddress::v4(0x20000000u + static_cast<std::uint32_t>(i << 8)),
+                            24);
+    } else {
+        std::array<std::uint8_t, 16> b{0x20, 0x01};
+        b[2] = static_cast<std::uint8_t>(i >> 24);
+        b[3] = static_cast<std::uint8_t>(i >> 16);
+        b[4] = static_cast<std::uint8_t>(i >> 8);
+        b[5] = static_cast<std::uint8_t>(i);
+        return wire::Prefix(wire::IpAddress::v6_bytes(b.data()), 48);
+    }
+}
+
+template <class F>
 Figures measure(std::size_t routes, std::size_t sets, bool policy) {
     Figures f;
     f.routes = routes;
@@ -127,7 +147,7 @@ Figures measure(std::size_t routes, std::size_t sets, bool policy) {
     rib::RibConfig cfg;
     cfg.local_as = 65000;
     cfg.router_id = 0x0A000001;
-    auto* table = new rib::Rib<rib::Ipv4>(*store, cfg);
+    auto* table = new rib::Rib<F>(*store, cfg);
     rib::PeerInfo peer;
     peer.address = wire::IpAddress::v4(0xC6120001);
     peer.asn = 65001;
@@ -137,7 +157,15 @@ Figures measure(std::size_t routes, std::size_t sets, bool policy) {
         const std::size_t j =
             i < sets ? i
                      : static_cast<std::size_t>(static_cast<double>(sets) * std::pow(u(rng), 3.0));
-        const auto attrs = make_set(std::min(j, sets - 1), paths);
+        auto attrs = make_set(std::min(j, sets - 1), paths);
+        if constexpr (F::family == wire::ipv6_unicast) {
+            // IPv6: the next hop in MP_REACH_NLRI (RFC 4760).
+            attrs.next_hop.reset();
+            wire::MpReach mp;
+            mp.family = wire::ipv6_unicast;
+            mp.next_hops = {*wire::IpAddress::parse("2001:db8::1")};
+            attrs.mp_reach = std::move(mp);
+        }
         rib::AttrRef in = rib::intern(*store, attrs);
         rib::AttrRef out = in;
         if (policy) {
@@ -145,10 +173,7 @@ Figures measure(std::size_t routes, std::size_t sets, bool policy) {
             m.local_pref = 200;
             out = rib::intern(*store, m);
         }
-        // 32.0.0.0/24 upwards, as the shared benchmark's scenario b.
-        const wire::Prefix p(wire::IpAddress::v4(0x20000000u + static_cast<std::uint32_t>(i << 8)),
-                             24);
-        table->announce(id, p, 0, in.id(), out.id());
+        table->announce(id, route_prefix<F>(i), 0, in.id(), out.id());
     }
     malloc_trim(0);
     const long after = rss_kib();
@@ -191,7 +216,9 @@ const bool standalone = [] {
     const std::size_t routes = env_size("BGP_RIB_MEMORY_ROUTES", 1000000);
     const std::size_t sets = env_size("BGP_RIB_MEMORY_SETS", routes / 5);
     const bool policy = env_size("BGP_RIB_MEMORY_POLICY", 0) != 0;
-    const Figures f = measure(routes, std::max<std::size_t>(1, sets), policy);
+    const bool v6 = env_size("BGP_RIB_MEMORY_IPV6", 0) != 0;
+    const Figures f = v6 ? measure<rib::Ipv6>(routes, std::max<std::size_t>(1, sets), policy)
+                         : measure<rib::Ipv4>(routes, std::max<std::size_t>(1, sets), policy);
     print(f);
     std::_Exit(f.bytes_per_route < 0 ? 1 : 0);
 }();

@@ -10,7 +10,8 @@
 //       BGP_RIB_MEMORY_SETS (distinct attribute sets, default 20 % of routes),
 //       BGP_RIB_MEMORY_POLICY=1 (import policy changes every set: post-policy
 //       attributes differ from pre-policy ones), BGP_RIB_MEMORY_IPV6=1 (1M IPv6 /48
-//       with an MP_REACH next hop instead).
+//       with an MP_REACH next hop instead), BGP_RIB_MEMORY_OUT_PEERS=N (then also
+//       the Adj-RIB-Out of N reflector clients holding every route).
 //   build/bin/bgp-bench --benchmark_filter=BM_RibMemory
 //       the same measurement in a child process, reported as counters.
 //
@@ -38,6 +39,7 @@
 #include <random>
 #include <string>
 
+#include "bgp/rib/adj_rib_out.hpp"
 #include "bgp/rib/rib.hpp"
 
 extern char** environ;
@@ -105,6 +107,8 @@ struct Figures {
     std::size_t routes = 0;
     std::size_t sets = 0;
     std::size_t as_paths = 0;
+    std::size_t out_peers = 0;
+    double out_bytes_per_route_per_peer = 0;
     long rss_before_kib = 0;
     long rss_after_kib = 0;
     double bytes_per_route = 0;
@@ -189,6 +193,36 @@ Figures measure(std::size_t routes, std::size_t sets, bool policy) {
         static_cast<double>(routes);
     f.rib = table->memory();
     if (table->prefix_count() != routes) f.bytes_per_route = -1;  // the table is wrong
+
+    // Optional: Adj-RIB-Out of N iBGP clients, every best route synced and sent.
+    f.out_peers = env_size("BGP_RIB_MEMORY_OUT_PEERS", 0);
+    if (f.out_peers != 0) {
+        std::vector<rib::PeerId> clients;
+        for (std::size_t c = 0; c < f.out_peers; ++c) {
+            rib::PeerInfo ci;
+            ci.address = wire::IpAddress::v4(0x7F010000u + static_cast<std::uint32_t>(c) + 1);
+            ci.asn = 65000;
+            ci.router_id = ci.address.v4_value();
+            ci.rr_client = true;
+            clients.push_back(table->add_peer(ci));
+        }
+        std::vector<std::unique_ptr<rib::AdjRibOut<F>>> outs;
+        for (std::size_t c = 0; c < f.out_peers; ++c)
+            outs.push_back(std::make_unique<rib::AdjRibOut<F>>(*store, false));
+        wire::CodecOptions o;
+        o.ibgp = true;
+        for (std::size_t i = 0; i < routes; ++i) {
+            const auto p = route_prefix<F>(i);
+            for (std::size_t c = 0; c < f.out_peers; ++c) {
+                outs[c]->sync(p, rib::advertisements(*table, p, clients[c]));
+                if (i % 4096 == 4095 || i + 1 == routes) (void)outs[c]->take_updates(o);
+            }
+        }
+        malloc_trim(0);
+        const long with_out = rss_kib();
+        f.out_bytes_per_route_per_peer = static_cast<double>(with_out - after) * 1024.0 /
+                                         static_cast<double>(routes * f.out_peers);
+    }
     delete table;
     delete store;
     return f;
@@ -200,6 +234,9 @@ void print(const Figures& f) {
                 f.rss_after_kib);
     std::printf("rib-memory rss_bytes_per_route=%.1f heap_bytes_per_route=%.1f\n",
                 f.bytes_per_route, f.heap_bytes_per_route);
+    if (f.out_peers)
+        std::printf("rib-memory adj_rib_out_peers=%zu adj_rib_out_bytes_per_route_per_peer=%.1f\n",
+                    f.out_peers, f.out_bytes_per_route_per_peer);
     std::printf(
         "rib-memory entries=%zu entry_bytes=%zu index_bytes=%zu path_array_bytes=%zu "
         "(per route: %.1f + %.1f + %.1f)\n",

@@ -2,7 +2,10 @@
 // RFC 7911).
 #include "bgp/rib/adj_rib_out.hpp"
 
+#include "rib/id_index.hpp"
+
 #include <algorithm>
+#include <deque>
 #include <map>
 #include <unordered_map>
 #include <utility>
@@ -16,19 +19,34 @@ using PathList = std::vector<std::pair<std::uint32_t, AttrId>>;  // path id, exp
 template <class F>
 struct AdjRibOut<F>::Impl {
     using Key = typename F::Key;
+    using Addr = decltype(Key::addr);
     struct KeyHash {
         std::size_t operator()(const Key& k) const { return static_cast<std::size_t>(F::hash(k)); }
+    };
+    static constexpr std::uint32_t end = 0xFFFFFFFFu;
+
+    // What the peer has: one 20-byte slot (IPv4) per (prefix, path id), the
+    // slots of one prefix chained, the first found through a 4-byte index.
+    struct Slot {
+        Addr addr{};
+        std::uint8_t length = 0;
+        std::uint32_t path_id = 0;
+        AttrId attrs = no_attrs;
+        std::uint32_t next = end;
+        [[nodiscard]] Key key() const { return Key{addr, length}; }
     };
 
     AttrStore& store;
     bool add_path;
-    std::unordered_map<Key, PathList, KeyHash> sent;     // what the peer has
+    std::deque<Slot> slots;
+    std::vector<std::uint32_t> free_slots;
+    detail::IdIndex heads;
     std::unordered_map<Key, PathList, KeyHash> desired;  // queued: the new full state
     std::size_t sent_paths = 0;
 
     Impl(AttrStore& s, bool ap) : store(s), add_path(ap) {}
     ~Impl() {
-        for (auto& [k, l] : sent) release(l);
+        for (const Slot& sl : slots) store.unref(sl.attrs);  // freed slots hold no_attrs
         for (auto& [k, l] : desired) release(l);
     }
     void release(const PathList& l) {
@@ -38,6 +56,47 @@ struct AdjRibOut<F>::Impl {
         std::sort(a.begin(), a.end());
         std::sort(b.begin(), b.end());
         return a == b;
+    }
+
+    std::optional<std::uint32_t> head(const Key& k) const {
+        return heads.find(F::hash(k), [&](std::uint32_t id) { return slots[id].key() == k; });
+    }
+    PathList sent(const Key& k) const {
+        PathList l;
+        if (auto h = head(k))
+            for (std::uint32_t i = *h; i != end; i = slots[i].next)
+                l.emplace_back(slots[i].path_id, slots[i].attrs);
+        return l;
+    }
+    // Replaces what the peer has for `k` by `next` (whose references it takes).
+    void set_sent(const Key& k, PathList next) {
+        auto hash_of = [this](std::uint32_t id) { return F::hash(slots[id].key()); };
+        if (auto h = head(k)) {
+            heads.erase(F::hash(k), *h, hash_of);
+            for (std::uint32_t i = *h; i != end;) {
+                const std::uint32_t n = slots[i].next;
+                store.unref(slots[i].attrs);
+                slots[i] = Slot{};
+                free_slots.push_back(i);
+                --sent_paths;
+                i = n;
+            }
+        }
+        std::uint32_t first = end;
+        for (auto it = next.rbegin(); it != next.rend(); ++it) {
+            std::uint32_t id;
+            if (!free_slots.empty()) {
+                id = free_slots.back();
+                free_slots.pop_back();
+            } else {
+                id = static_cast<std::uint32_t>(slots.size());
+                slots.emplace_back();
+            }
+            slots[id] = Slot{k.addr, k.length, it->first, it->second, first};
+            first = id;
+            ++sent_paths;
+        }
+        if (first != end) heads.insert(F::hash(k), first, hash_of);
     }
 };
 
@@ -64,9 +123,7 @@ void AdjRibOut<F>::sync(const wire::Prefix& prefix, std::span<const Advertisemen
         m.release(it->second);
         m.desired.erase(it);
     }
-    const auto s = m.sent.find(key);
-    const PathList& current = s == m.sent.end() ? PathList{} : s->second;
-    if (Impl::same(current, next)) {
+    if (Impl::same(m.sent(key), next)) {
         m.release(next);  // the peer has exactly this already
         return;
     }
@@ -82,7 +139,7 @@ std::vector<wire::Update> AdjRibOut<F>::take_updates(const wire::CodecOptions& o
 
     for (auto& [key, next] : m.desired) {
         const auto prefix = F::prefix(key);
-        PathList& cur = m.sent[key];
+        const PathList cur = m.sent(key);
         auto nlri = [&](std::uint32_t id) {
             return wire::Nlri{prefix, m.add_path ? std::optional<std::uint32_t>(id) : std::nullopt};
         };
@@ -97,11 +154,7 @@ std::vector<wire::Update> AdjRibOut<F>::take_updates(const wire::CodecOptions& o
             // Without ADD-PATH a new announcement replaces the old one implicitly.
             if (!kept && (m.add_path || next.empty())) withdrawn.push_back(nlri(id));
         }
-        m.sent_paths -= cur.size();
-        m.sent_paths += next.size();
-        m.release(cur);
-        cur = std::move(next);
-        if (cur.empty()) m.sent.erase(key);
+        m.set_sent(key, std::move(next));
     }
     m.desired.clear();
 
@@ -157,9 +210,11 @@ std::vector<wire::Update> AdjRibOut<F>::take_updates(const wire::CodecOptions& o
 template <class F>
 void AdjRibOut<F>::clear() {
     Impl& m = *impl_;
-    for (auto& [k, l] : m.sent) m.release(l);
+    for (const auto& sl : m.slots) m.store.unref(sl.attrs);
     for (auto& [k, l] : m.desired) m.release(l);
-    m.sent.clear();
+    m.slots.clear();
+    m.free_slots.clear();
+    m.heads = detail::IdIndex{};
     m.desired.clear();
     m.sent_paths = 0;
 }
@@ -168,9 +223,7 @@ template <class F>
 std::optional<AttrId> AdjRibOut<F>::advertised(const wire::Prefix& prefix,
                                                std::uint32_t path_id) const {
     if (!F::matches(prefix)) return std::nullopt;
-    const auto it = impl_->sent.find(F::key(prefix));
-    if (it == impl_->sent.end()) return std::nullopt;
-    for (const auto& [id, a] : it->second)
+    for (const auto& [id, a] : impl_->sent(F::key(prefix)))
         if (id == path_id) return a;
     return std::nullopt;
 }

@@ -13,8 +13,8 @@
 #include <cassert>
 #include <deque>
 #include <stdexcept>
-#include <unordered_set>
 
+#include "rib/change_queue.hpp"
 #include "rib/id_index.hpp"
 
 namespace bgp::rib {
@@ -85,10 +85,8 @@ struct Rib<F>::Impl {
 
     struct Feed {
         bool live = false;
-        FeedOptions options;
-        std::deque<Key> queue;
-        std::unordered_set<Key, KeyHash> pending;
-        bool overflow = false;
+        bool all_paths = false;
+        detail::ChangeQueue<Key, KeyHash> queue;
     };
 
     AttrStore& store;
@@ -342,21 +340,8 @@ struct Rib<F>::Impl {
     // ---- feeds ----
     void notify(const Key& k, const Change& c) {
         if (!c.paths_changed && !c.best_changed) return;
-        for (Feed& f : feeds) {
-            if (!f.live || f.overflow) continue;
-            if (!c.best_changed && !f.options.all_paths) continue;
-            const bool was_empty = f.queue.empty();
-            if (!f.pending.insert(k).second) continue;
-            if (f.pending.size() > f.options.max_pending) {
-                f.overflow = true;
-                f.pending.clear();
-                f.queue.clear();
-                f.queue.shrink_to_fit();
-            } else {
-                f.queue.push_back(k);
-            }
-            if (was_empty && f.options.wakeup) f.options.wakeup();
-        }
+        for (Feed& f : feeds)
+            if (f.live && (c.best_changed || f.all_paths)) f.queue.mark(k);
     }
 
     // Re-decides entry `id` after its paths changed; frees it when empty.
@@ -699,17 +684,15 @@ RibMemory Rib<F>::memory() const {
 template <class F>
 FeedId Rib<F>::subscribe(FeedOptions options) {
     Impl& m = *impl_;
+    typename Impl::Feed f{true, options.all_paths,
+                          detail::ChangeQueue<typename Impl::Key, typename Impl::KeyHash>(
+                              options.max_pending, std::move(options.wakeup))};
     for (std::size_t i = 0; i < m.feeds.size(); ++i) {
         if (!m.feeds[i].live) {
-            m.feeds[i] = typename Impl::Feed{};
-            m.feeds[i].live = true;
-            m.feeds[i].options = std::move(options);
+            m.feeds[i] = std::move(f);
             return static_cast<FeedId>(i);
         }
     }
-    typename Impl::Feed f;
-    f.live = true;
-    f.options = std::move(options);
     m.feeds.push_back(std::move(f));
     return static_cast<FeedId>(m.feeds.size() - 1);
 }
@@ -727,18 +710,16 @@ FeedPoll Rib<F>::poll(
     if (id >= m.feeds.size() || !m.feeds[id].live)
         throw std::out_of_range("bgp::rib: no such feed");
     FeedPoll r;
-    if (m.feeds[id].overflow) {
-        m.feeds[id].overflow = false;
+    if (m.feeds[id].queue.take_overflow()) {
         r.resync = true;
         return r;
     }
-    while (r.delivered < max && !m.feeds[id].queue.empty()) {
-        auto& f = m.feeds[id];  // fn may subscribe and grow feeds: re-fetch each time
-        const auto key = f.queue.front();
-        f.queue.pop_front();
-        f.pending.erase(key);
+    while (r.delivered < max) {
+        // fn may subscribe and grow `feeds`: index again each time.
+        const auto key = m.feeds[id].queue.pop();
+        if (!key) break;
         ++r.delivered;
-        const auto prefix = F::prefix(key);
+        const auto prefix = F::prefix(*key);
         fn(prefix, best(prefix));
     }
     r.pending = m.feeds[id].queue.size();

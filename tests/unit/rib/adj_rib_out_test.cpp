@@ -7,6 +7,7 @@
 #include <catch2/catch_test_macros.hpp>
 
 #include "bgp/rib/adj_rib_out.hpp"
+#include "bgp/rib/apply_update.hpp"
 #include "rib_test_support.hpp"
 
 using namespace bgp;
@@ -223,4 +224,80 @@ TEST_CASE("AdjRibOut: from a reflecting Rib to the bytes a client gets", "[rib][
     AdjRibOut<Ipv4> to_c1(store, false);
     to_c1.sync(p, advertisements(rib, p, c1));
     CHECK(to_c1.take_updates(ibgp_opts()).empty());
+}
+
+TEST_CASE("AdjRibOut: Calico-style reflector, 200 clients with 4 blocks each",
+          "[rib][adj_rib_out][scenario]") {
+    // The shared benchmark's scenario c: every client announces 4 /26 and must
+    // receive the other 796, reflected (RFC 4456 §8), never its own.
+    constexpr std::uint32_t n_clients = 200;
+    AttrStore store;
+    Rib<Ipv4> rib(store, local_config());
+    std::vector<PeerId> ids;
+    std::vector<std::unique_ptr<AdjRibOut<Ipv4>>> outs;
+    const auto block = [](std::uint32_t c, std::uint32_t k) {
+        return wire::Prefix(wire::IpAddress::v4(0xC0A80000u + c * 256 + k * 64), 26);
+    };
+    for (std::uint32_t c = 0; c < n_clients; ++c) {
+        PeerInfo p;
+        p.address = wire::IpAddress::v4(0x7F010000u + c + 1);
+        p.asn = 65000;
+        p.router_id = p.address.v4_value();
+        p.rr_client = true;
+        p.local_address = ip("127.0.0.1");
+        ids.push_back(rib.add_peer(p));
+        outs.push_back(std::make_unique<AdjRibOut<Ipv4>>(store, false));
+    }
+    const FeedId feed = rib.subscribe();
+    for (std::uint32_t c = 0; c < n_clients; ++c) {
+        wire::Update u;
+        u.attributes.origin = wire::Origin::igp;
+        u.attributes.as_path = wire::AsPath{};
+        u.attributes.next_hop = wire::IpAddress::v4(0xC6120000u + c + 1);  // 198.18.0.x
+        u.attributes.local_pref = 100;
+        for (std::uint32_t k = 0; k < 4; ++k)
+            u.nlri.push_back(wire::Nlri{block(c, k), std::nullopt});
+        CHECK(apply_update(rib, ids[c], u).best_changes == 4);
+    }
+    // The exporter drains the feed and syncs every client.
+    auto drain = [&] {
+        std::size_t n = 0;
+        rib.poll(feed, 1u << 20, [&](const wire::Prefix& p, const auto&) {
+            ++n;
+            for (std::uint32_t c = 0; c < n_clients; ++c)
+                if (rib.has_peer(ids[c])) outs[c]->sync(p, advertisements(rib, p, ids[c]));
+        });
+        return n;
+    };
+    CHECK(drain() == 4 * n_clients);
+    const auto o = ibgp_opts();
+    for (std::uint32_t c = 0; c < n_clients; c += 37) {  // a sample of clients, fully checked
+        const auto back = round_trip(outs[c]->take_updates(o), o);
+        std::set<wire::Prefix> got;
+        for (const auto& u : back) {
+            const std::uint32_t from = u.attributes.originator_id->v4_value() - 0x7F010001u;
+            CHECK(from != c);
+            CHECK(u.attributes.next_hop == wire::IpAddress::v4(0xC6120000u + from + 1));
+            CHECK(u.attributes.cluster_list == std::vector<std::uint32_t>{0x0A000001});
+            for (const auto& n : u.nlri) {
+                CHECK(n.prefix.address().v4_value() / 256 - 0xC0A800u == from);
+                got.insert(n.prefix);
+            }
+        }
+        CHECK(got.size() == 4 * (n_clients - 1));
+    }
+    for (std::uint32_t c = 0; c < n_clients; ++c) (void)outs[c]->take_updates(o);
+    for (std::uint32_t c = 0; c < n_clients; ++c) CHECK(outs[c]->size() == 4 * (n_clients - 1));
+
+    // Client 7 goes down: everyone else gets its 4 blocks withdrawn, nothing more.
+    rib.remove_peer(ids[7]);
+    outs[7]->clear();  // its session is gone
+    CHECK(drain() == 4);
+    for (std::uint32_t c : {0u, 8u, 199u}) {
+        const auto back = round_trip(outs[c]->take_updates(o), o);
+        REQUIRE(back.size() == 1);
+        CHECK(back[0].withdrawn.size() == 4);
+        CHECK(back[0].nlri.empty());
+    }
+    CHECK(outs[7]->take_updates(o).empty());  // it never had them
 }

@@ -44,11 +44,15 @@ class IdIndex {
         ++count_;
     }
 
-    /// Removes `id`, stored under hash `h`.
+    /// Removes `id`, stored under hash `h` (no-op when it is not there).
     template <class HashOf>
     void erase(std::uint64_t h, std::uint32_t id, HashOf&& hash_of) {
+        if (slots_.empty()) return;
         std::size_t i = home(h);
-        while (slots_[i] != id) i = next(i);
+        while (slots_[i] != id) {
+            if (slots_[i] == empty) return;
+            i = next(i);
+        }
         // Backward shift: pull later members of the probe run into the hole.
         const std::size_t cap = slots_.size();
         std::size_t hole = i;

@@ -299,3 +299,37 @@ TEST_CASE("Export: select_for_peer skips ineligible paths", "[rib][export][add_p
     CHECK(none.empty());
     CHECK(export_block_name(ExportBlock::to_originator) == "to-originator");
 }
+
+TEST_CASE("Export: a per-peer export policy edits or rejects", "[rib][export]") {
+    Reflector r;
+    const auto p = pfx("192.168.0.0/26");
+    PeerId clients[2];
+    for (std::uint32_t i = 0; i < 2; ++i) {
+        clients[i] = r.rib.add_peer(Reflector::with_local(
+            ibgp(("10.0.5." + std::to_string(i + 1)).c_str(), 0x0A000501 + i, true)));
+        auto in = attrs({}, ("198.18.5." + std::to_string(i + 1)).c_str());
+        in.local_pref = 100 + i;  // clients[1] best
+        AttrRef a = intern(r.store, in);
+        r.rib.announce(clients[i], p, 0, a.id());
+    }
+    // Policy towards e1: add a community.
+    auto tag = [](const Route&, wire::PathAttributes& a) {
+        a.communities = std::vector<std::uint32_t>{0xFDE80063};
+        return true;
+    };
+    auto ads = advertisements(r.rib, p, r.e1, tag);
+    REQUIRE(ads.size() == 1);
+    CHECK(ads[0].attrs.communities == std::vector<std::uint32_t>{0xFDE80063});
+    // A policy rejecting the best path: best only sends nothing...
+    auto no_best = [&](const Route& route, wire::PathAttributes&) {
+        return route.peer != clients[1];
+    };
+    CHECK(advertisements(r.rib, p, r.e1, no_best).empty());
+    // ...ADD-PATH all sends the others.
+    auto info = r.rib.peer(r.c1);
+    info.add_path_send = AddPathSend{AddPathSend::Mode::all, 0};
+    r.rib.set_peer(r.c1, info);
+    ads = advertisements(r.rib, p, r.c1, no_best);
+    REQUIRE(ads.size() == 1);
+    CHECK(ads[0].route.peer == clients[0]);
+}

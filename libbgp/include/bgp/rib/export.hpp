@@ -20,6 +20,7 @@
 //   peer may receive.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <functional>
 #include <span>
@@ -64,29 +65,50 @@ enum class ExportBlock : std::uint8_t {
 [[nodiscard]] std::vector<Route> select_for_peer(std::span<const Route> ranked, AddPathSend mode,
                                                  const std::function<bool(const Route&)>& allowed);
 
-/// Convenience over a Rib: what to send `to` for `prefix`, with the
-/// attributes (each Route's tx_path_id is the ADD-PATH path identifier).
+/// One path to send, with the attributes as they go on the wire.
 struct Advertisement {
     Route route;
     wire::PathAttributes attrs;
 };
 
+/// A peer's export policy (the policy layer provides it): may change the
+/// attributes about to be sent; false rejects the path for this peer.
+using ExportPolicy = std::function<bool(const Route&, wire::PathAttributes&)>;
+
+/// What to send `to` for `prefix`: export_check, export_attributes, then
+/// `policy`, then the peer's ADD-PATH mode as in select_for_peer (with
+/// best_only, a best path rejected by policy means nothing is sent). Each
+/// Route's tx_path_id is its ADD-PATH path identifier.
 template <class F>
 [[nodiscard]] std::vector<Advertisement> advertisements(const Rib<F>& rib,
-                                                        const wire::Prefix& prefix, PeerId to) {
+                                                        const wire::Prefix& prefix, PeerId to,
+                                                        const ExportPolicy& policy = {}) {
     const RibConfig& local = rib.config();
     const PeerInfo& target = rib.peer(to);
     const auto ranked = rib.paths(prefix);
-    const auto chosen = select_for_peer(ranked, target.add_path_send, [&](const Route& r) {
-        return export_check(local, r.peer, rib.peer(r.peer), to, target,
-                            rib.store().get(r.attrs)) == ExportBlock::none;
-    });
+    const AddPathSend mode = target.add_path_send;
+    std::size_t limit = ranked.size();
+    if (mode.mode == AddPathSend::Mode::best_only) limit = 1;
+    if (mode.mode == AddPathSend::Mode::best_n) limit = std::max<std::size_t>(1, mode.n);
     std::vector<Advertisement> out;
-    out.reserve(chosen.size());
-    for (const Route& r : chosen)
-        out.push_back(
-            Advertisement{r, export_attributes(local, r.peer == local_peer, rib.peer(r.peer),
-                                               target, rib.store(), r.attrs)});
+    for (const Route& r : ranked) {
+        if (out.size() >= limit) break;
+        // Ranked: candidates first; the first ineligible path ends them.
+        if (r.ineligible != Ineligible::none || r.attrs == no_attrs) break;
+        bool ok = export_check(local, r.peer, rib.peer(r.peer), to, target,
+                               rib.store().get(r.attrs)) == ExportBlock::none;
+        Advertisement ad{r, {}};
+        if (ok) {
+            ad.attrs = export_attributes(local, r.peer == local_peer, rib.peer(r.peer), target,
+                                         rib.store(), r.attrs);
+            ok = !policy || policy(r, ad.attrs);
+        }
+        if (ok) {
+            out.push_back(std::move(ad));
+        } else if (mode.mode == AddPathSend::Mode::best_only) {
+            break;  // the best may not go: nothing goes (no fallback)
+        }
+    }
     return out;
 }
 

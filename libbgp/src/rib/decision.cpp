@@ -183,9 +183,58 @@ bool multipath_equal(const Candidate& a, const Candidate& b, const DecisionOptio
 
 namespace {
 
-// Best of `idx` (already in canonical order). Plain: a left-to-right
-// tournament. Deterministic MED: the best of each neighbouring AS first, then
-// a tournament between those winners.
+// RFC 4271 §9.1.2.2 as written: remove from consideration, rule by rule, every
+// route not tied for the best value; the MED rule removes, within each
+// neighbouring AS, the routes whose MED is above that AS's lowest (all
+// together with always_compare_med). Each rule works on the whole remaining
+// set, so the result does not depend on the order of `idx`.
+std::size_t eliminate(std::span<const Candidate> c, const std::vector<std::size_t>& idx,
+                      const DecisionOptions& o, std::uint32_t lp) {
+    std::vector<std::size_t> s = idx;
+    auto keep_best = [&](auto key) {
+        if (s.size() <= 1) return;
+        auto best = key(c[s.front()]);
+        for (std::size_t i : s) best = std::min(best, key(c[i]));
+        std::erase_if(s, [&](std::size_t i) { return best < key(c[i]); });
+    };
+    keep_best([](const Candidate& x) { return is_stale(x); });          // RFC 4724 §4.2
+    keep_best([&](const Candidate& x) { return ~local_pref(x, lp); });  // §9.1.1, §9.1.2
+    keep_best([](const Candidate& x) { return !x.local; });             // local origin
+    if (!o.ignore_as_path_length)
+        keep_best([](const Candidate& x) { return x.attrs->as_path_length; });        // §9.1.2.2 a
+    keep_best([](const Candidate& x) { return static_cast<int>(x.attrs->origin); });  // b
+    if (o.always_compare_med) {                                                       // §9.1.2.2 c
+        keep_best([&](const Candidate& x) { return med(x, o); });
+    } else if (s.size() > 1) {
+        std::vector<std::pair<std::uint32_t, std::uint32_t>> lowest;  // neighbour AS, MED
+        for (std::size_t i : s) {
+            const auto as = c[i].attrs->neighbor_as;
+            auto it = std::find_if(lowest.begin(), lowest.end(),
+                                   [&](const auto& p) { return p.first == as; });
+            if (it == lowest.end())
+                lowest.emplace_back(as, med(c[i], o));
+            else
+                it->second = std::min(it->second, med(c[i], o));
+        }
+        std::erase_if(s, [&](std::size_t i) {
+            const auto as = c[i].attrs->neighbor_as;
+            return std::find_if(lowest.begin(), lowest.end(), [&](const auto& p) {
+                       return p.first == as;
+                   })->second < med(c[i], o);
+        });
+    }
+    keep_best([](const Candidate& x) { return x.internal; });                    // §9.1.2.2 d
+    keep_best([](const Candidate& x) { return x.igp_cost; });                    // e
+    keep_best([](const Candidate& x) { return bgp_identifier(x); });             // f, RFC 4456 §9
+    keep_best([](const Candidate& x) { return x.attrs->cluster_list_length; });  // RFC 4456 §9
+    keep_best([](const Candidate& x) { return x.peer->address; });               // g
+    keep_best([](const Candidate& x) { return x.path_id; });                     // RFC 7911
+    return s.front();
+}
+
+// Best of `idx` (already in canonical order). Default: the RFC's elimination.
+// Deterministic MED (the Cisco/FRR option): the best of each neighbouring AS
+// first, then a tournament between those winners.
 std::size_t select_best(std::span<const Candidate> c, const std::vector<std::size_t>& idx,
                         const DecisionOptions& o, std::uint32_t lp) {
     auto tournament = [&](auto begin, auto end) {
@@ -194,7 +243,7 @@ std::size_t select_best(std::span<const Candidate> c, const std::vector<std::siz
             if (compare(c[*it], c[best], o, lp).winner < 0) best = *it;
         return best;
     };
-    if (!o.deterministic_med || o.always_compare_med) return tournament(idx.begin(), idx.end());
+    if (!o.deterministic_med || o.always_compare_med) return eliminate(c, idx, o, lp);
 
     std::vector<std::size_t> winners;
     std::vector<std::uint32_t> seen;

@@ -310,8 +310,8 @@ TEST_CASE("Decision: IGP cost hook and unresolvable next hops", "[rib][decision]
 
 TEST_CASE("Decision: MED cycle resolved the same way for every insertion order",
           "[rib][decision]") {
-    // P1 beats P2 (router id; MED not compared across ASes), P2 beats P3
-    // (router id), P3 beats P1 (MED, same AS): no total order exists.
+    // Pairwise, P1 beats P2 (router id; MED not compared across ASes), P2
+    // beats P3 (router id), P3 beats P1 (MED, same AS): no total order exists.
     struct P {
         const char* addr;
         std::uint32_t neighbor_as;
@@ -342,15 +342,17 @@ TEST_CASE("Decision: MED cycle resolved the same way for every insertion order",
             REQUIRE(best);
             const auto it = std::find(ids.begin(), ids.end(), best->peer);
             const auto w = static_cast<PeerId>(it - ids.begin());
-            if (deterministic) {
-                // Best of AS 65100 is P3 (MED), best of AS 65200 is P2; P2 wins on router id.
-                CHECK(w == 1);
-                CHECK(best->reason == BestPathReason::router_id);
-            } else {
-                // Canonical order P1, P2, P3: P1 beats P2, then P3 beats P1 on MED.
-                CHECK(w == 2);
-                CHECK(best->reason == BestPathReason::med);
-            }
+            // RFC 4271 §9.1.2.2 elimination (the default): MED removes P1 within
+            // AS 65100 (P3 has the lower MED), then the router id picks P2 over
+            // P3. Deterministic MED: best of AS 65100 is P3, of AS 65200 is P2;
+            // P2 wins on router id. A pairwise, arrival-order comparison would
+            // pick P3 or P1 depending on the order.
+            CHECK(w == 1);
+            CHECK(best->reason == BestPathReason::router_id);
+            // The runner-up is P3 either way.
+            const auto all = rib.paths(p);
+            REQUIRE(all.size() == 3);
+            CHECK(all[1].peer == ids[2]);
             if (winner_index) CHECK(*winner_index == w);
             winner_index = w;
         } while (std::next_permutation(order.begin(), order.end()));

@@ -4,10 +4,11 @@
 // ones. Every comparison reports the rule that decided it, so each best path
 // carries the reason it won over the runner-up (GoBGP's BestPathReason).
 //
-// Ranking is independent of the order in which paths arrived: candidates are
-// first put in a canonical order (peer address, then path id) and MED - which
-// is not transitive when compared only within a neighbouring AS - is resolved
-// over that order (or per neighbouring AS with deterministic_med).
+// Ranking is independent of the order in which paths arrived: the best path is
+// found by the RFC's elimination (each rule removes every path not tied for
+// the best value from the whole remaining set; MED within each neighbouring
+// AS), or with deterministic_med per neighbouring AS first. compare() is the
+// pairwise form of the same rules, used for reasons and multipath.
 #pragma once
 
 #include <cstddef>

@@ -190,7 +190,12 @@ namespace {
 // set, so the result does not depend on the order of `idx`.
 std::size_t eliminate(std::span<const Candidate> c, const std::vector<std::size_t>& idx,
                       const DecisionOptions& o, std::uint32_t lp) {
-    std::vector<std::size_t> s = idx;
+    if (idx.size() == 1) return idx.front();
+    // Between two paths the elimination is the pairwise comparison.
+    if (idx.size() == 2) return compare(c[idx[1]], c[idx[0]], o, lp).winner < 0 ? idx[1] : idx[0];
+    thread_local std::vector<std::size_t> s;
+    thread_local std::vector<std::pair<std::uint32_t, std::uint32_t>> lowest;  // AS, MED
+    s.assign(idx.begin(), idx.end());
     auto keep_best = [&](auto key) {
         if (s.size() <= 1) return;
         auto best = key(c[s.front()]);
@@ -206,7 +211,7 @@ std::size_t eliminate(std::span<const Candidate> c, const std::vector<std::size_
     if (o.always_compare_med) {                                                       // §9.1.2.2 c
         keep_best([&](const Candidate& x) { return med(x, o); });
     } else if (s.size() > 1) {
-        std::vector<std::pair<std::uint32_t, std::uint32_t>> lowest;  // neighbour AS, MED
+        lowest.clear();
         for (std::size_t i : s) {
             const auto as = c[i].attrs->neighbor_as;
             auto it = std::find_if(lowest.begin(), lowest.end(),

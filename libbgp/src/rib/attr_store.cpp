@@ -14,6 +14,8 @@ namespace bgp::rib {
 
 using detail::hash_mix;
 
+static_assert(sizeof(AttrSet) == 60, "AttrSet is part of the memory budget (docs/rib.md)");
+
 namespace {
 
 std::uint64_t hash_as_path(const wire::AsPath& p) {

@@ -405,6 +405,8 @@ struct Rib<F>::Impl {
 
 template <class F>
 Rib<F>::Rib(AttrStore& store, RibConfig config) {
+    // Part of the memory budget (docs/rib.md): 24 bytes per IPv4 entry, 40 per IPv6.
+    static_assert(sizeof(typename Impl::Entry) == (F::family == wire::ipv4_unicast ? 24 : 40));
     if (config.local_as == 0) throw std::invalid_argument("bgp::rib: local AS must not be 0");
     impl_ = std::make_unique<Impl>(store, std::move(config));
 }

@@ -209,6 +209,7 @@ AttrId AttrStore::intern(const wire::PathAttributes& a) {
             if (c == wire::community::no_advertise) s.flags |= attr_bit::no_advertise;
             if (c == wire::community::no_export_subconfed) s.flags |= attr_bit::no_export_subconfed;
             if (c == wire::community::llgr_stale) s.flags |= attr_bit::llgr_stale;
+            if (c == wire::community::no_llgr) s.flags |= attr_bit::no_llgr;
         }
         // An empty COMMUNITIES attribute is kept as absent.
         if (!a.communities->empty())

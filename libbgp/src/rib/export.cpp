@@ -24,6 +24,8 @@ std::string_view export_block_name(ExportBlock b) {
             return "ibgp-to-ibgp";
         case ExportBlock::not_a_candidate:
             return "not-a-candidate";
+        case ExportBlock::llgr_stale:
+            return "llgr-stale";
     }
     return "unknown";
 }
@@ -50,6 +52,8 @@ ExportBlock export_check(const RibConfig& local, PeerId from_id, const PeerInfo&
     if (!to_internal && !to_confed && attrs.has(attr_bit::no_export)) return ExportBlock::no_export;
     if (!to_internal && attrs.has(attr_bit::no_export_subconfed))
         return ExportBlock::no_export_subconfed;
+    // RFC 9494 §4.5: long-lived stale paths only to peers that know LLGR.
+    if (attrs.has(attr_bit::llgr_stale) && !to.llgr_capable) return ExportBlock::llgr_stale;
     // RFC 4456 §8: not back to the router that originated it into the AS.
     if (attrs.has(attr_bit::has_originator_id) && to.router_id != 0 &&
         attrs.originator_id == to.router_id)

@@ -551,6 +551,45 @@ std::size_t Rib<F>::sweep_stale(PeerId peer) {
 }
 
 template <class F>
+std::size_t Rib<F>::mark_llgr_stale(PeerId peer) {
+    Impl& m = *impl_;
+    auto& slot = m.live_peer(peer);
+    std::size_t kept = 0, removed = 0;
+    // The same set with LLGR_STALE added, interned (one new reference).
+    auto with_llgr_stale = [&](AttrId id) -> AttrId {
+        if (id == no_attrs) return no_attrs;
+        if (m.store.get(id).has(attr_bit::llgr_stale)) {
+            m.store.ref(id);
+            return id;
+        }
+        auto a = m.store.materialize(id);
+        auto c = a.communities.value_or(std::vector<std::uint32_t>{});
+        c.push_back(wire::community::llgr_stale);
+        a.communities = std::move(c);
+        return m.store.intern(a);
+    };
+    m.for_peer_paths(peer, [&](auto& e, std::size_t i) {
+        Path& p = e.begin()[i];
+        if (!p.stale()) return 0;
+        if (m.store.get(p.in()).has(attr_bit::no_llgr)) {
+            ++removed;
+            return 2;  // RFC 9494 §4.3: NO_LLGR routes are not retained
+        }
+        const AttrId in = with_llgr_stale(p.in());
+        const AttrId out = with_llgr_stale(p.out);
+        m.release(p);
+        p.in_ = in;
+        p.set_stale(true);
+        p.out = out;
+        ++kept;
+        return 1;
+    });
+    slot.stale -= removed;
+    slot.paths -= removed;
+    return kept;
+}
+
+template <class F>
 std::size_t Rib<F>::reimport(PeerId peer, const ImportFn& import) {
     Impl& m = *impl_;
     auto& slot = m.live_peer(peer);

@@ -333,3 +333,15 @@ TEST_CASE("Export: a per-peer export policy edits or rejects", "[rib][export]") 
     REQUIRE(ads.size() == 1);
     CHECK(ads[0].route.peer == clients[0]);
 }
+
+TEST_CASE("Export: LLGR_STALE paths only to LLGR peers (RFC 9494 §4.5)", "[rib][export]") {
+    Reflector r;
+    auto in = attrs({65001}, "10.0.3.1");
+    in.communities = std::vector<std::uint32_t>{wire::community::llgr_stale};
+    AttrRef a = intern(r.store, in);
+    const RibConfig& cfg = r.rib.config();
+    PeerInfo to = r.rib.peer(r.c1);
+    CHECK(export_check(cfg, r.e1, r.rib.peer(r.e1), r.c1, to, *a) == ExportBlock::llgr_stale);
+    to.llgr_capable = true;
+    CHECK(export_check(cfg, r.e1, r.rib.peer(r.e1), r.c1, to, *a) == ExportBlock::none);
+}

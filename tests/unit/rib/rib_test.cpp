@@ -391,3 +391,44 @@ TEST_CASE("Rib: destruction releases every attribute reference", "[rib][loc_rib]
     }
     CHECK(store.size() == 0);
 }
+
+TEST_CASE("Rib: long-lived graceful restart (RFC 9494)", "[rib][gr]") {
+    AttrStore store;
+    Rib<Ipv4> rib(store, local_config());
+    const PeerId a = rib.add_peer(ebgp("10.0.0.2", 65001, 2));
+    const PeerId b = rib.add_peer(ebgp("10.0.0.3", 65002, 3));
+    const auto p = pfx("203.0.113.0/24");
+    const auto q = pfx("203.0.114.0/24");
+    const auto r = pfx("203.0.115.0/24");
+    AttrRef x = intern(store, attrs({65001}));
+    auto keep_out = attrs({65001});
+    keep_out.communities = std::vector<std::uint32_t>{wire::community::no_llgr};
+    AttrRef nl = intern(store, keep_out);
+    AttrRef longer = intern(store, attrs({65002, 65003, 65004}));
+    rib.announce(a, p, 0, x.id());
+    rib.announce(a, q, 0, x.id());
+    rib.announce(a, r, 0, nl.id());
+    rib.announce(b, p, 0, longer.id());
+    CHECK(rib.best(p)->peer == a);
+
+    rib.mark_stale(a);
+    CHECK(rib.mark_llgr_stale(a) == 2);
+    CHECK_FALSE(rib.best(r));  // NO_LLGR: removed
+    CHECK(rib.peer_path_count(a) == 2);
+    CHECK(rib.peer_stale_count(a) == 2);
+    const auto bq = rib.best(q);
+    REQUIRE(bq);
+    CHECK(bq->stale);
+    CHECK(store.get(bq->attrs).has(attr_bit::llgr_stale));
+    CHECK(store.get(bq->attrs_in).has(attr_bit::llgr_stale));
+    CHECK(rib.best(p)->peer == b);
+    CHECK(rib.best(p)->reason == BestPathReason::fresh_over_stale);
+    // Doing it twice changes nothing.
+    CHECK(rib.mark_llgr_stale(a) == 2);
+    // Re-sent after the restart: fresh again, without the community.
+    rib.announce(a, q, 0, x.id());
+    CHECK_FALSE(rib.best(q)->stale);
+    CHECK(rib.best(q)->attrs == x.id());
+    CHECK(rib.sweep_stale(a) == 1);
+    CHECK(rib.peer_stale_count(a) == 0);
+}

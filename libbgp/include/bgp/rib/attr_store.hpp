@@ -47,6 +47,7 @@ inline constexpr std::uint16_t no_advertise = 1u << 9;          ///< RFC 1997
 inline constexpr std::uint16_t no_export_subconfed = 1u << 10;  ///< RFC 1997
 inline constexpr std::uint16_t llgr_stale = 1u << 11;           ///< RFC 9494
 inline constexpr std::uint16_t has_mp_next_hop = 1u << 12;      ///< next hop from MP_REACH_NLRI
+inline constexpr std::uint16_t no_llgr = 1u << 13;              ///< RFC 9494 NO_LLGR
 }  // namespace attr_bit
 
 /// One interned attribute set (60 bytes). Immutable once interned.

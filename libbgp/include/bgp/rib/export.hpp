@@ -43,6 +43,7 @@ enum class ExportBlock : std::uint8_t {
     no_export_subconfed,  ///< RFC 1997 NO_EXPORT_SUBCONFED, peer is external
     ibgp_to_ibgp,         ///< RFC 4271 §9.2 / RFC 4456 §6: iBGP route to a non-client
     not_a_candidate,      ///< the path is ineligible (rejected, looped, unresolvable)
+    llgr_stale,           ///< RFC 9494 §4.5: LLGR_STALE path, peer without LLGR
 };
 
 [[nodiscard]] std::string_view export_block_name(ExportBlock b);

@@ -34,6 +34,7 @@ struct PeerInfo {
     AddPathSend add_path_send;      ///< what to send this peer (needs the capability)
     bool next_hop_self = false;     ///< export: set next hop to ours even on iBGP
     bool propagate_med = false;     ///< export: pass a learned MED on to this eBGP peer
+    bool llgr_capable = false;      ///< advertised the LLGR capability (RFC 9494)
     std::optional<wire::IpAddress> local_address;  ///< our address on this session (next hop self)
 };
 

@@ -130,6 +130,12 @@ class Rib {
     std::size_t mark_stale(PeerId peer);
     /// End-of-RIB or the stale timer: drop the peer's paths still stale.
     std::size_t sweep_stale(PeerId peer);
+    /// RFC 9494 §4.3 (long-lived graceful restart): the restart time is over
+    /// and the long-lived stale time begins. The peer's stale paths get the
+    /// LLGR_STALE community (they now lose to any other path, and export
+    /// refuses them to peers without LLGR); those with NO_LLGR are removed.
+    /// Returns the number of paths kept.
+    std::size_t mark_llgr_stale(PeerId peer);
 
     /// Import policy changed: recompute every path of `peer` from its
     /// pre-policy attributes (the peer need not resend). `import` returns the

@@ -34,6 +34,7 @@ import argparse
 import os
 import shutil
 import signal
+import subprocess
 import sys
 import tempfile
 import threading
@@ -300,9 +301,19 @@ class PeerRun:
             before = len(self.daemon_notifications(s["md5"]))
             duts["md5"].interrupt()
             got = wait_for(lambda: [n for n in self.daemon_notifications(s["md5"])[before:]
-                                    if n.get("code") == 6], 8)
+                                    if n.get("code") == 6 or n.get("undecodable")], 8)
             self.check("SIGINT to bgp-announce sends Cease", bool(got),
                        f"{d.kind} received {got[-1] if got else 'nothing'}", t0)
+            exited = wait_for(lambda: duts["md5"].exit_status() is not None, 5)
+            self.check("bgp-announce exits 0 after SIGINT",
+                       bool(exited) and duts["md5"].exit_status() == 0,
+                       f"exit status {duts['md5'].exit_status()}")
+        if self.args.dut == "announce":
+            bad = {n: dut.bad_lines() for n, dut in duts.items()}
+            bad = {n: b for n, b in bad.items() if b}
+            self.check("bgp-announce stdout is JSON Lines", not bad,
+                       "; ".join(f"{n}: {len(b)} bad, first {b[0][:120]!r}"
+                                 for n, b in bad.items()))
 
     def daemon_notifications(self, sp: SessionSpec) -> list[dict]:
         try:
@@ -362,6 +373,36 @@ class PeerRun:
                    f"{time.monotonic() - t0:.1f} s", t0)
 
 
+def cli_checks(env: Env, report: Report, binary: str) -> None:
+    """The command-line contract of bgp-announce (exit statuses, --help, --exit-after)."""
+    base = ["--local-as", "64512", "--router-id", "10.0.0.1", "--peer", "127.0.0.2:23999",
+            "--peer-as", "64513"]
+    cases = [
+        ("--help prints the usage, exit 0", ["--help"], 0, "--peer-as"),
+        ("missing --peer-as: exit 2", base[:-2] + ["192.0.2.0/24"], 2, "--peer-as"),
+        ("bad prefix: exit 2", base + ["192.0.2.0/33"], 2, "prefix"),
+        ("hold time 2 refused: exit 2", base + ["--hold-time", "2"], 2, "hold"),
+        ("bad community: exit 2", base + ["--community", "70000:1"], 2, "community"),
+        ("unknown option: exit 2", base + ["--frobnicate", "1"], 2, "unknown"),
+        ("--exit-after 1 with an unreachable peer: exit 0",
+         base + ["--listen", "127.0.0.1:23998", "--hold-time", "3", "--exit-after", "1",
+                 "--route", "192.0.2.0/24,med=5,community=64512:1", "2001:db8::/32"], 0, None),
+        ("IPv6 peer with port parses: exit 0",
+         ["--local-as", "64512", "--router-id", "10.0.0.1", "--peer", "[fd00::99]:23997",
+          "--peer-as", "4200000000", "--exit-after", "0.5", "2001:db8::/32"], 0, None),
+    ]
+    for label, argv, want, needle in cases:
+        t0 = time.monotonic()
+        try:
+            r = env.run([binary, *argv], timeout=15)
+            text = r.stdout + r.stderr
+            ok = r.returncode == want and (needle is None or needle in text)
+            detail = f"exit {r.returncode}" + ("" if ok else f": {text.strip()[-300:]!r}")
+        except subprocess.TimeoutExpired:
+            ok, detail = False, "did not exit within 15 s"
+        report.add("cli", label, ok, detail, t0)
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--announce", default="build/bin/bgp-announce",
@@ -414,6 +455,8 @@ def main() -> int:
         ns.create(v6)
         log(f"namespace {ns.name}, work directory {workdir}, DUT {args.dut}, "
             f"peers {', '.join(peers)}")
+        if args.dut == "announce":
+            cli_checks(env, report, args.announce)
         runs = [PeerRun(env, report, p, args) for p in peers]
         if args.serial:
             for r in runs:
@@ -446,7 +489,7 @@ def main() -> int:
     print()
     print(f"interop summary ({time.monotonic() - t_start:.0f} s, DUT {args.dut}):")
     for r in sorted(report.results, key=lambda r: peers.index(r.peer)
-                    if r.peer in peers else 99):
+                    if r.peer in peers else -1):
         print(f"  {'PASS' if r.ok else 'FAIL'}  {r.peer:<7} {r.check}"
               f"{'  (' + r.detail + ')' if r.detail and not r.ok else ''}")
     npass = sum(r.ok for r in report.results)

@@ -89,6 +89,7 @@ class AnnounceDut:
         self.dir = workdir
         os.makedirs(workdir, exist_ok=True)
         self.out = os.path.join(workdir, "events.jsonl")
+        self.err = os.path.join(workdir, "stderr.log")
         self.proc: Optional[Proc] = None
 
     def argv(self) -> list[str]:
@@ -115,7 +116,8 @@ class AnnounceDut:
         return a
 
     def start(self) -> None:
-        self.proc = self.env.spawn(f"bgp-announce-{self.spec.name}", self.argv(), self.out)
+        self.proc = self.env.spawn(f"bgp-announce-{self.spec.name}", self.argv(), self.out,
+                                   stderr_path=self.err)
         log(f"bgp-announce {self.spec.dut_addr} -> {self.spec.peer_addr}: pid {self.proc.pid}")
 
     def stop(self) -> None:
@@ -135,14 +137,31 @@ class AnnounceDut:
         try:
             with open(self.out, errors="replace") as f:
                 for line in f:
-                    if line.startswith("{"):
-                        try:
-                            ev.append(json.loads(line))
-                        except ValueError:
-                            pass
+                    try:
+                        ev.append(json.loads(line))
+                    except ValueError:
+                        pass  # counted by bad_lines()
         except FileNotFoundError:
             pass
         return ev
+
+    def bad_lines(self) -> list[str]:
+        """stdout lines that are not one JSON object with a "type"."""
+        bad = []
+        try:
+            with open(self.out, errors="replace") as f:
+                for line in f:
+                    try:
+                        if not isinstance(json.loads(line).get("type"), str):
+                            bad.append(line.strip())
+                    except (ValueError, AttributeError):
+                        bad.append(line.strip())
+        except FileNotFoundError:
+            pass
+        return bad
+
+    def exit_status(self) -> Optional[int]:
+        return self.proc.popen.poll() if self.proc else None
 
     def event_mark(self) -> int:
         return len(self.events())
@@ -200,8 +219,11 @@ class AnnounceDut:
                    if e.get("type") == "STATE" and e.get("new_state") == "Established")
 
     def log_tail(self, lines: int = 30) -> str:
-        try:
-            with open(self.out, errors="replace") as f:
-                return "".join(f.readlines()[-lines:])
-        except FileNotFoundError:
-            return ""
+        out = []
+        for path in (self.err, self.out):
+            try:
+                with open(path, errors="replace") as f:
+                    out.append(f"[{os.path.basename(path)}]\n" + "".join(f.readlines()[-lines:]))
+            except FileNotFoundError:
+                pass
+        return "".join(out)

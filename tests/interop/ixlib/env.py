@@ -102,12 +102,17 @@ class Env:
                               check=check, env=env)
 
     def spawn(self, name: str, argv: list[str], stdout_path: str,
-              env: Optional[dict] = None, stdin=subprocess.DEVNULL) -> Proc:
+              env: Optional[dict] = None, stdin=subprocess.DEVNULL,
+              stderr_path: Optional[str] = None) -> Proc:
         out = open(stdout_path, "ab")
+        err = open(stderr_path, "ab") if stderr_path else None
         # `ip netns exec` execs the program: the PID is the daemon's own.
-        p = subprocess.Popen(self.ns.cmd(argv), stdout=out, stderr=subprocess.STDOUT,
+        p = subprocess.Popen(self.ns.cmd(argv), stdout=out,
+                             stderr=err if err else subprocess.STDOUT,
                              stdin=stdin, env=env, start_new_session=True)
         out.close()
+        if err:
+            err.close()
         proc = Proc(name, p)
         with _LOCK:
             self.procs.append(proc)

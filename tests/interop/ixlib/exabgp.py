@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 
 from .daemon import Daemon
@@ -166,10 +167,22 @@ class Exabgp(Daemon):
             return ""
 
     def notifications_received(self, s: SessionSpec) -> list[dict]:
+        """From the "state down" reasons: "notification received (6,2)". ExaBGP 4.2
+        cannot decode a Cease 6/2 or 6/4 that carries an RFC 9003 text (bytes/str
+        formatting bug, fixed upstream in Exa-Networks/exabgp pull 1302): it then
+        reports 'can not decode update message of type "3"' and sends 1/0. Such a
+        NOTIFICATION counts as received, marked undecodable."""
         out = []
         for e in self._events(s):
-            if e.get("type") == "notification" and e["neighbor"].get("direction") != "send":
-                n = e["neighbor"].get("notification", e.get("notification", {}))
-                out.append({"code": n.get("code"), "subcode": n.get("subcode"),
-                            "message": n.get("data")})
+            if e.get("type") != "state" or e["neighbor"].get("state") != "down":
+                continue
+            reason = e["neighbor"].get("reason", "")
+            m = re.search(r"notification received \((\d+),(\d+)\)", reason)
+            if m:
+                out.append({"code": int(m.group(1)), "subcode": int(m.group(2)),
+                            "message": None})
+            elif 'can not decode update message of type "3"' in reason:
+                out.append({"code": None, "subcode": None, "message": None,
+                            "undecodable": "ExaBGP 4.2 cannot decode a NOTIFICATION with an "
+                                           "RFC 9003 text (upstream pull 1302)"})
         return out

@@ -10,11 +10,12 @@ leaves the machine and no other test's ports are touched. Every daemon and
 every bgp-announce is started by the suite, ended by PID, and its files live
 in one temporary directory (kept with --keep, or printed on failure).
 
-Per peer daemon, four sessions with the device under test (DUT):
-  v4         IPv4 unicast, both sides active, graceful restart
-  v6         IPv6 unicast, the daemon passive
-  md5        IPv4, TCP MD5 with the same key on both sides
-  md5-wrong  IPv4, TCP MD5 with different keys
+Per peer daemon, five sessions with the device under test (DUT):
+  v4          IPv4 unicast, both sides active, graceful restart
+  v6          IPv6 unicast, the DUT passive
+  md5         IPv4, TCP MD5 with the same key on both sides, the DUT connects
+  md5-listen  the same, the DUT listens
+  md5-wrong   IPv4, TCP MD5 with different keys
 and these checks, each printed as PASS/FAIL with its reason:
   ipv4/ipv6 session establishes; capabilities each side received;
   routes both ways with MED, communities and large communities intact;
@@ -116,7 +117,7 @@ def sessions_for(name: str) -> list[SessionSpec]:
               dut_routes=[Route(f"203.0.113.{b}/28", nh_dut, 7, (f"{DUT_AS}:7",),
                                 (f"{DUT_AS}:7:{i}",)),
                           Route(f"203.0.113.{b + 16}/28", nh_dut, 0, (), ())])
-    v6 = spec("v6", "ipv6", 1, peer_passive=True,
+    v6 = spec("v6", "ipv6", 1, dut_passive=True,
               peer_routes=[Route(f"2001:db8:{i}:1::/64", daemon6, 60 + i, (f"{asn}:6",),
                                  (f"{asn}:6:6",))],
               dut_routes=[Route(f"2001:db8:{i}:2::/64", f"fd00::{10 * i + 1}", 6,
@@ -126,10 +127,15 @@ def sessions_for(name: str) -> list[SessionSpec]:
                peer_passive=True,
                peer_routes=[Route(f"192.0.2.{b}/28", nh_peer, 5, (f"{asn}:5",), ())],
                dut_routes=[Route(f"192.0.2.{b + 16}/28", nh_dut, 5, (f"{DUT_AS}:5",), ())])
+    md5_listen = spec("md5-listen", "ipv4", 4, password=f"ix-key-{name}-2",
+                      dut_password=f"ix-key-{name}-2", dut_passive=True,
+                      peer_routes=[Route(f"192.0.2.{b + 8}/29", nh_peer, 8, (f"{asn}:8",), ())],
+                      dut_routes=[Route(f"192.0.2.{b + 24}/29", nh_dut, 8, (f"{DUT_AS}:8",),
+                                        ())])
     wrong = spec("md5-wrong", "ipv4", 3, password=f"ix-key-{name}",
                  dut_password=f"not-the-key-{name}", peer_passive=True,
                  peer_routes=[], dut_routes=[])
-    return [v4, v6, md5, wrong]
+    return [v4, v6, md5, md5_listen, wrong]
 
 
 def make_daemon(env: Env, name: str, sessions: list[SessionSpec], tag: str = "") -> Daemon:
@@ -175,8 +181,6 @@ class PeerRun:
         elif what == "attrs":  # our routes leave with another MED
             m.peer_routes = [Route(r.prefix, r.next_hop, (r.med or 0) + 1, r.communities,
                                    r.large_communities) for r in m.peer_routes]
-        elif what == "hold":  # a hold time the peer's 3 s undercuts: nothing to notice
-            m.hold = 240
 
     def check(self, check: str, ok: bool, detail: str = "", t0: float = 0.0) -> bool:
         return self.report.add(self.name, check, ok, detail, t0)
@@ -201,16 +205,19 @@ class PeerRun:
         # 1-2. Sessions establish.
         t0 = time.monotonic()
         up = {}
-        for sname in ("v4", "v6", "md5"):
+        live = ("v4", "v6", "md5", "md5-listen")
+        for sname in live:
             up[sname] = bool(wait_for(lambda: self.both_established(sname), 40))
-        for sname, label in (("v4", "ipv4 session establishes"),
-                             ("v6", "ipv6 session establishes"),
-                             ("md5", "md5 with the right key establishes")):
+        for sname, label in (("v4", "ipv4 session establishes (both sides active)"),
+                             ("v6", "ipv6 session establishes (DUT passive)"),
+                             ("md5", "md5 with the right key establishes (DUT connects)"),
+                             ("md5-listen",
+                              "md5 with the right key establishes (DUT listens)")):
             self.check(label, up[sname],
                        "" if up[sname] else f"daemon {d.state(s[sname])}, "
                        f"dut {duts[sname].state()}", t0)
         t_up = time.monotonic()
-        counts = {n: duts[n].established_count() for n in ("v4", "v6", "md5")}
+        counts = {n: duts[n].established_count() for n in live}
 
         # 3. Capabilities.
         for sname in ("v4", "v6"):
@@ -233,7 +240,7 @@ class PeerRun:
                        (f", missing {sorted(miss_peer)}" if miss_peer else ""))
 
         # 4. Routes both ways, attributes intact.
-        for sname in ("v4", "v6", "md5"):
+        for sname in live:
             if not up[sname]:
                 continue
             sp = s[sname]
@@ -254,7 +261,7 @@ class PeerRun:
         left = t_up + stay - time.monotonic()
         if left > 0:
             time.sleep(left)
-        for sname in ("v4", "v6", "md5"):
+        for sname in live:
             if not up[sname]:
                 continue
             still = self.both_established(sname)
@@ -413,7 +420,7 @@ def main() -> int:
                     help="comma-separated peer daemons (default: %(default)s)")
     ap.add_argument("--serial", action="store_true", help="one peer daemon at a time")
     ap.add_argument("--keep", action="store_true", help="keep the work directory")
-    ap.add_argument("--sabotage", default="", choices=["", "gr", "md5", "attrs", "hold"],
+    ap.add_argument("--sabotage", default="", choices=["", "gr", "md5", "attrs"],
                     help="with a stand-in --dut: make it misbehave (its checks must FAIL)")
     ap.add_argument("--netns", default=f"bgpix{os.getpid()}", help="namespace name to create")
     ap.add_argument("--workdir", help="work directory to use (default: a new temporary one, "

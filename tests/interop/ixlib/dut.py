@@ -103,6 +103,8 @@ class AnnounceDut:
              "--hold-time", str(s.hold), "--connect-retry", "2", "--log-level", "info"]
         if s.dut_password:
             a += ["--password", s.dut_password]
+        if s.dut_passive:
+            a.append("--passive")
         if s.graceful_restart:
             a += ["--graceful-restart", "60"]
         # One --route per prefix: the tool's extension for per-prefix attributes.

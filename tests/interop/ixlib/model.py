@@ -69,6 +69,7 @@ class SessionSpec:
     password: Optional[str] = None  # the daemon's key
     dut_password: Optional[str] = None  # the DUT's key (differs for md5-wrong)
     peer_passive: bool = False
+    dut_passive: bool = False
     graceful_restart: bool = False
     peer_routes: list[Route] = field(default_factory=list)
     dut_routes: list[Route] = field(default_factory=list)
@@ -79,7 +80,8 @@ class SessionSpec:
             name=self.name, family=self.family, peer_addr=self.dut_addr, peer_port=self.dut_port,
             peer_as=self.dut_as, peer_id=self.dut_id, dut_addr=self.peer_addr,
             dut_port=self.peer_port, dut_as=self.peer_as, dut_id=self.peer_id, hold=self.hold,
-            password=self.dut_password, dut_password=self.password, peer_passive=False,
+            password=self.dut_password, dut_password=self.password,
+            peer_passive=self.dut_passive, dut_passive=self.peer_passive,
             graceful_restart=self.graceful_restart, peer_routes=list(self.dut_routes),
             dut_routes=list(self.peer_routes))
 

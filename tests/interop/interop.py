@@ -342,10 +342,14 @@ class PeerRun:
         d.kill9()
         time.sleep(0.5)
         lost = []
+        stale_seen = []
 
         def poll_kept() -> bool:
-            if kept.prefix not in dut.received():
+            r = dut.received()
+            if kept.prefix not in r:
                 lost.append(time.monotonic() - t0)
+            elif r[kept.prefix].stale:
+                stale_seen.append(True)
             return False
 
         wait_for(poll_kept, 2.5)
@@ -367,6 +371,8 @@ class PeerRun:
             problems.append("DUT still Established 3 s after the kill")
         if lost:
             problems.append(f"kept route missing at {lost[0]:.1f} s")
+        if not stale_seen:
+            problems.append("kept route never marked stale while the daemon was away")
         if withdrawn:
             problems.append("kept route withdrawn in the DUT's events")
         if not ok:

@@ -321,6 +321,17 @@ class PeerRun:
             self.check("bgp-announce stdout is JSON Lines", not bad,
                        "; ".join(f"{n}: {len(b)} bad, first {b[0][:120]!r}"
                                  for n, b in bad.items()))
+            # Stop every DUT (SIGTERM: Cease, then exit) so that leaks are reported too.
+            t0 = time.monotonic()
+            for dut in duts.values():
+                dut.stop()
+            codes = {n: dut.exit_status() for n, dut in duts.items()}
+            self.check("bgp-announce exits 0 after SIGTERM", all(c == 0 for c in codes.values()),
+                       ", ".join(f"{n}: {c}" for n, c in codes.items()), t0)
+            san = {n: dut.sanitizer_reports() for n, dut in duts.items()}
+            san = {n: r for n, r in san.items() if r}
+            self.check("bgp-announce stderr has no sanitizer report", not san,
+                       "; ".join(f"{n}: {r[0][:160]}" for n, r in san.items()))
 
     def daemon_notifications(self, sp: SessionSpec) -> list[dict]:
         try:

@@ -162,6 +162,19 @@ class AnnounceDut:
             pass
         return bad
 
+    def sanitizer_reports(self) -> list[str]:
+        """First line of every ASan/UBSan/LSan report on stderr (sanitizer builds)."""
+        out = []
+        try:
+            with open(self.err, errors="replace") as f:
+                for line in f:
+                    if ("ERROR: AddressSanitizer" in line or "ERROR: LeakSanitizer" in line
+                            or "runtime error:" in line):
+                        out.append(line.strip())
+        except FileNotFoundError:
+            pass
+        return out
+
     def exit_status(self) -> Optional[int]:
         return self.proc.popen.poll() if self.proc else None
 

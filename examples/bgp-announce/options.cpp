@@ -238,6 +238,7 @@ std::variant<Options, std::string> parse_options(const std::vector<std::string>&
     if (!have_router_id) return "--router-id is required";
     if (!have_peer) return "--peer is required";
     if (!have_peer_as) return "--peer-as is required";
+    if (o.passive && !o.listen) return "--passive needs --listen (nothing would connect)";
     if (o.local_address && o.local_address->afi() != o.peer.address.afi())
         return "--local-address must be of the peer's family";
     return o;

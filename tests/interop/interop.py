@@ -408,6 +408,7 @@ def cli_checks(env: Env, report: Report, binary: str) -> None:
         ("hold time 2 refused: exit 2", base + ["--hold-time", "2"], 2, "hold"),
         ("bad community: exit 2", base + ["--community", "70000:1"], 2, "community"),
         ("unknown option: exit 2", base + ["--frobnicate", "1"], 2, "unknown"),
+        ("--passive without --listen: exit 2", base + ["--passive"], 2, "--listen"),
         ("--exit-after 1 with an unreachable peer: exit 0",
          base + ["--listen", "127.0.0.1:23998", "--hold-time", "3", "--exit-after", "1",
                  "--route", "192.0.2.0/24,med=5,community=64512:1", "2001:db8::/32"], 0, None),

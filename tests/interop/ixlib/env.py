@@ -31,9 +31,8 @@ def wait_for(pred: Callable[[], object], timeout: float, interval: float = 0.25)
     for _ in range(int(timeout / interval) + 2):
         try:
             value = pred()
-        except Exception as e:  # a daemon that is not up yet answers with errors
+        except Exception:  # a daemon that is not up yet answers with errors
             value = None
-            last_error = e  # noqa: F841 (kept for debugging in a debugger)
         if value:
             return value
         if time.monotonic() >= deadline:

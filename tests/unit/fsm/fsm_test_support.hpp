@@ -5,6 +5,7 @@
 #include <catch2/catch_test_macros.hpp>
 #include <chrono>
 #include <cstdint>
+#include <deque>
 #include <optional>
 #include <string>
 #include <vector>
@@ -50,16 +51,16 @@ inline bgp::fsm::SessionConfig peer_of(const bgp::fsm::SessionConfig& ours,
     return p;
 }
 
-inline Bytes encode(const bgp::wire::Message& m, const bgp::wire::CodecOptions& o = {}) {
+inline Bytes bytes_of(const bgp::wire::Message& m, const bgp::wire::CodecOptions& o = {}) {
     auto r = bgp::wire::encode(m, o);
     REQUIRE(r.has_value());
     return *r;
 }
 
-inline Bytes open_bytes(const bgp::wire::Open& o) { return encode(bgp::wire::Message{o}); }
-inline Bytes keepalive_bytes() { return encode(bgp::wire::Message{bgp::wire::Keepalive{}}); }
+inline Bytes open_bytes(const bgp::wire::Open& o) { return bytes_of(bgp::wire::Message{o}); }
+inline Bytes keepalive_bytes() { return bytes_of(bgp::wire::Message{bgp::wire::Keepalive{}}); }
 inline Bytes notification_bytes(std::uint8_t code, std::uint8_t subcode, Bytes data = {}) {
-    return encode(bgp::wire::Message{bgp::wire::Notification{code, subcode, std::move(data)}});
+    return bytes_of(bgp::wire::Message{bgp::wire::Notification{code, subcode, std::move(data)}});
 }
 
 template <class T>
@@ -69,6 +70,19 @@ std::vector<const T*> all_of(const Actions& a) {
         if (const auto* p = std::get_if<T>(&x)) out.push_back(p);
     return out;
 }
+
+/// Copies of the actions of one kind (safe on a temporary).
+template <class T>
+std::vector<T> copies(const Actions& a) {
+    std::vector<T> out;
+    for (const auto& x : a)
+        if (const auto* p = std::get_if<T>(&x)) out.push_back(*p);
+    return out;
+}
+
+/// Pointers into `a`: never call it on a temporary.
+template <class T>
+std::vector<const T*> all_of(Actions&& a) = delete;
 
 template <class T>
 std::size_t count(const Actions& a) {
@@ -150,6 +164,119 @@ struct Scripted {
         feed(peer_open());
         feed(keepalive_bytes());
         REQUIRE(s.state() == bgp::fsm::State::established);
+    }
+};
+
+/// Two sessions joined by in-memory TCP: A's outgoing connection is B's
+/// incoming one and the other way round. Bytes arrive whole and in order.
+/// Every action of both sides is kept in `log_a` / `log_b`.
+struct Pair {
+    Clock clock;
+    bgp::fsm::Session a;
+    bgp::fsm::Session b;
+    Actions log_a, log_b;
+    bool up_ab = false;                                  ///< A.outgoing <-> B.incoming
+    bool up_ba = false;                                  ///< B.outgoing <-> A.incoming
+    bool refuse_a = false, refuse_b = false;             ///< a listener that is not there
+    std::deque<std::pair<int, bgp::fsm::Action>> queue;  // 0: from A, 1: from B
+
+    Pair(bgp::fsm::SessionConfig ca, bgp::fsm::SessionConfig cb)
+        : a(std::move(ca)), b(std::move(cb)) {}
+
+    bgp::fsm::Session& side(int i) { return i == 0 ? a : b; }
+    void collect(int from, Actions& out) {
+        auto& log = from == 0 ? log_a : log_b;
+        for (auto& x : out) {
+            log.push_back(x);
+            queue.emplace_back(from, std::move(x));
+        }
+        out.clear();
+    }
+    /// Delivers queued actions until none is left (bounded).
+    void run() {
+        Actions out;
+        for (int step = 0; step < 100000 && !queue.empty(); ++step) {
+            auto [from, act] = std::move(queue.front());
+            queue.pop_front();
+            const int to = 1 - from;
+            auto& self = side(from);
+            auto& peer = side(to);
+            bool& link_out = from == 0 ? up_ab : up_ba;  // self's outgoing link
+            bool& link_in = from == 0 ? up_ba : up_ab;   // self's incoming link
+            if (std::holds_alternative<bgp::fsm::ConnectAction>(act)) {
+                const bool refuse = to == 0 ? refuse_a : refuse_b;
+                if (!refuse && !link_out && peer.tcp_accepted(clock.now, out)) {
+                    link_out = true;
+                    collect(to, out);
+                    self.tcp_connected(clock.now, out);
+                    collect(from, out);
+                } else {
+                    collect(to, out);
+                    self.tcp_failed(bgp::fsm::ConnId::outgoing, clock.now, out, "refused");
+                    collect(from, out);
+                }
+            } else if (auto* s = std::get_if<bgp::fsm::SendAction>(&act)) {
+                const bool outgoing = s->conn == bgp::fsm::ConnId::outgoing;
+                if (!(outgoing ? link_out : link_in)) continue;
+                peer.receive(outgoing ? bgp::fsm::ConnId::incoming : bgp::fsm::ConnId::outgoing,
+                             *s->bytes, clock.now, out);
+                collect(to, out);
+            } else if (auto* c = std::get_if<bgp::fsm::CloseAction>(&act)) {
+                const bool outgoing = c->conn == bgp::fsm::ConnId::outgoing;
+                bool& link = outgoing ? link_out : link_in;
+                if (!link) continue;
+                link = false;
+                peer.tcp_failed(outgoing ? bgp::fsm::ConnId::incoming : bgp::fsm::ConnId::outgoing,
+                                clock.now, out, "closed by peer");
+                collect(to, out);
+            }
+        }
+        REQUIRE(queue.empty());
+    }
+    void start_both() {
+        Actions out;
+        a.start(clock.now, out);
+        collect(0, out);
+        b.start(clock.now, out);
+        collect(1, out);
+        run();
+    }
+    /// Moves the clock to `now + d`, firing every timer of both sides on the way.
+    void advance(std::chrono::steady_clock::duration d) {
+        const auto end = clock.now + d;
+        Actions out;
+        for (int i = 0; i < 100000; ++i) {
+            auto next = end;
+            for (auto* s : {&a, &b})
+                if (auto t = s->next_deadline(); t && *t < next) next = *t;
+            if (next > clock.now) clock.now = next;
+            a.poll(clock.now, out);
+            collect(0, out);
+            b.poll(clock.now, out);
+            collect(1, out);
+            run();
+            if (clock.now >= end) break;
+        }
+    }
+    /// Disconnects both links as a crash would (no NOTIFICATION): each side
+    /// sees its connections fail.
+    void crash_links() {
+        Actions out;
+        if (up_ab) {
+            up_ab = false;
+            a.tcp_failed(bgp::fsm::ConnId::outgoing, clock.now, out, "reset");
+            collect(0, out);
+            b.tcp_failed(bgp::fsm::ConnId::incoming, clock.now, out, "reset");
+            collect(1, out);
+        }
+        if (up_ba) {
+            up_ba = false;
+            b.tcp_failed(bgp::fsm::ConnId::outgoing, clock.now, out, "reset");
+            collect(1, out);
+            a.tcp_failed(bgp::fsm::ConnId::incoming, clock.now, out, "reset");
+            collect(0, out);
+        }
+        run();
     }
 };
 

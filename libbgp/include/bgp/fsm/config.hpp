@@ -61,7 +61,8 @@ struct SessionConfig {
     Seconds min_hold_time{3};                ///< peer's hold 1..2 is refused (§4.2); can raise
     Seconds send_hold_time{0};               ///< RFC 9687; 0: max(8 min, 2 x hold)
 
-    std::vector<wire::Family> families{wire::ipv4_unicast};
+    /// (Not a braced list: GCC 12 warns maybe-uninitialized on copies of one.)
+    std::vector<wire::Family> families = std::vector<wire::Family>(1, wire::ipv4_unicast);
     bool four_octet_as = true;
     bool route_refresh = true;
     bool enhanced_route_refresh = true;

@@ -195,9 +195,13 @@ class Session {
                       Actions& out);
     /// ROUTE-REFRESH to the peer (if negotiated), e.g. after an import policy change.
     bool request_refresh(wire::Family family, TimePoint now, Actions& out);
-    /// The write side reports that the peer has not read anything for a
-    /// while (the send hold timer, RFC 9687, is driven from here).
-    void write_progress(TimePoint now);
+    /// The write side reports progress, which drives the send hold timer
+    /// (RFC 9687): call it with `drained` = true each time the connection's
+    /// write queue becomes empty, false when some bytes were written but more
+    /// are queued. The timer runs from the first unwritten send; it fires
+    /// (NOTIFICATION 8, close) when the peer read nothing for the send hold
+    /// time. Until the driver calls this once, the timer is not armed.
+    void write_progress(TimePoint now, bool drained = true);
 
     // Introspection.
     [[nodiscard]] State state() const;

@@ -7,7 +7,8 @@
 #
 # Steps: dependencies (scripts/setup.sh); tests/corpus checksums; build/ (RelWithDebInfo)
 # + ctest; interop suite against BIRD, FRR, GoBGP, ExaBGP (tests/interop/run.sh, as root,
-# bounded by BGP_INTEROP_TIMEOUT, default 300 s); build-asan/ (ASan + UBSan) + ctest; install test (tests/install/run.sh);
+# bounded by BGP_INTEROP_TIMEOUT, default 300 s); build-asan/ (ASan + UBSan) + ctest + the
+# interop suite again with its bgp-announce; install test (tests/install/run.sh);
 # clang-format check; and, when fuzz targets exist, build-fuzz/ (clang, libFuzzer) with
 # every target run for a bounded time over a copy of its seed corpus. Every step runs even
 # if an earlier one failed (unless it depends on it); a summary closes the run; exit
@@ -97,11 +98,13 @@ ctest_in() {
     return "$rc"
 }
 
-# interop_run: tests/interop/run.sh; its closing "interop: N passed, M failed" line adds
-# to the totals (each peer x check is one test). Exit 77 = skipped (not root).
+# interop_run DIR [VAR=VALUE...]: tests/interop/run.sh with DIR/bin/bgp-announce; its
+# closing "interop: N passed, M failed" line adds to the totals (each peer x check is one
+# test). Exit 77 = skipped (not root).
 interop_run() {
-    local log=$LOGDIR/interop.log rc line
-    bash tests/interop/run.sh build 2>&1 | tee "$log"
+    local dir=$1; shift
+    local log=$LOGDIR/interop-${dir//\//_}.log rc line
+    env "$@" bash tests/interop/run.sh "$dir" 2>&1 | tee "$log"
     rc=${PIPESTATUS[0]}
     if [[ $rc -eq 77 ]]; then
         return 0
@@ -206,7 +209,7 @@ fi
 
 # 3b. Interop against real BGP daemons (needs build/)
 if [[ $do_interop == 1 && ${status["build (RelWithDebInfo)"]} == ok ]]; then
-    run_step "interop" interop_run
+    run_step "interop" interop_run build
 elif [[ $do_interop == 1 ]]; then
     count_check 1
     skip_step "interop" "build failed"
@@ -221,13 +224,24 @@ if [[ $do_asan == 1 ]]; then
         run_step "ctest build-asan/" ctest_in build-asan \
             ASAN_OPTIONS=detect_leaks=1 \
             UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+        # bgp-announce (ASan+UBSan) against the real peers: a sanitizer report on its
+        # stderr or a non-zero exit fails a check.
+        if [[ $do_interop == 1 ]]; then
+            run_step "interop build-asan/" interop_run build-asan \
+                ASAN_OPTIONS=detect_leaks=1 \
+                UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+        else
+            skip_step "interop build-asan/" "disabled"
+        fi
     else
         count_check 1
         skip_step "ctest build-asan/" "build failed"
+        skip_step "interop build-asan/" "build failed"
     fi
 else
     skip_step "build-asan (ASan+UBSan)" "disabled"
     skip_step "ctest build-asan/" "disabled"
+    skip_step "interop build-asan/" "disabled"
 fi
 
 # 5. Install test

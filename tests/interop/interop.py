@@ -59,9 +59,9 @@ DUT_AS = 64512
 HOLD = 3
 PEERS = {  # name: (index, class, AS)
     "bird": (1, Bird, 64601),
-    "frr": (2, Frr, 64602),
+    "frr": (2, Frr, 4200000602),  # 4-octet AS (RFC 6793)
     "gobgp": (3, Gobgp, 64603),
-    "exabgp": (4, Exabgp, 64604),
+    "exabgp": (4, Exabgp, 4200000604),
 }
 BASE_PORT = 23000
 
@@ -105,31 +105,33 @@ def sessions_for(name: str) -> list[SessionSpec]:
             dut_addr=dut4(k) if family == "ipv4" else f"fd00::{10 * i + k}",
             dut_port=port + 10 + k, dut_as=DUT_AS, dut_id=f"10.0.{i}.{100 + k}", hold=HOLD, **kw)
 
+    # Standard communities hold 16-bit values: a 4-octet AS uses another number there.
+    c16 = asn if asn <= 0xFFFF else 64600 + i
     # Documentation prefixes, a /28 each: 198.51.100.0/24 from the daemons,
     # 203.0.113.0/24 from the DUT, 192.0.2.0/24 on the MD5 sessions.
     b = 32 * i
     nh_peer, nh_dut = f"198.18.{i}.1", f"198.18.{i}.100"
     v4 = spec("v4", "ipv4", 1, graceful_restart=True,
-              peer_routes=[Route(f"198.51.100.{b}/28", nh_peer, 100 + i, (f"{asn}:100",),
+              peer_routes=[Route(f"198.51.100.{b}/28", nh_peer, 100 + i, (f"{c16}:100",),
                                  (f"{asn}:1:2",)),
                            Route(f"198.51.100.{b + 16}/28", nh_peer, 0,
-                                 (f"{asn}:200", "65535:666"), ())],
+                                 (f"{c16}:200", "65535:666"), ())],
               dut_routes=[Route(f"203.0.113.{b}/28", nh_dut, 7, (f"{DUT_AS}:7",),
                                 (f"{DUT_AS}:7:{i}",)),
                           Route(f"203.0.113.{b + 16}/28", nh_dut, 0, (), ())])
     v6 = spec("v6", "ipv6", 1, dut_passive=True,
-              peer_routes=[Route(f"2001:db8:{i}:1::/64", daemon6, 60 + i, (f"{asn}:6",),
+              peer_routes=[Route(f"2001:db8:{i}:1::/64", daemon6, 60 + i, (f"{c16}:6",),
                                  (f"{asn}:6:6",))],
               dut_routes=[Route(f"2001:db8:{i}:2::/64", f"fd00::{10 * i + 1}", 6,
                                 (f"{DUT_AS}:6",), (f"{DUT_AS}:6:{i}",))])
     v6.dut_port = port + 20
     md5 = spec("md5", "ipv4", 2, password=f"ix-key-{name}", dut_password=f"ix-key-{name}",
                peer_passive=True,
-               peer_routes=[Route(f"192.0.2.{b}/28", nh_peer, 5, (f"{asn}:5",), ())],
+               peer_routes=[Route(f"192.0.2.{b}/28", nh_peer, 5, (f"{c16}:5",), ())],
                dut_routes=[Route(f"192.0.2.{b + 16}/28", nh_dut, 5, (f"{DUT_AS}:5",), ())])
     md5_listen = spec("md5-listen", "ipv4", 4, password=f"ix-key-{name}-2",
                       dut_password=f"ix-key-{name}-2", dut_passive=True,
-                      peer_routes=[Route(f"192.0.2.{b + 8}/29", nh_peer, 8, (f"{asn}:8",), ())],
+                      peer_routes=[Route(f"192.0.2.{b + 8}/29", nh_peer, 8, (f"{c16}:8",), ())],
                       dut_routes=[Route(f"192.0.2.{b + 24}/29", nh_dut, 8, (f"{DUT_AS}:8",),
                                         ())])
     wrong = spec("md5-wrong", "ipv4", 3, password=f"ix-key-{name}",

@@ -100,6 +100,7 @@ bgp::Route make_route(const Options& o, const bgp_announce::RouteSpec& r) {
     } else if (o.med) {
         a.med = o.med;
     }
+    if (r.local_pref) a.local_pref = r.local_pref;
     std::vector<std::uint32_t> comms = r.communities;
     comms.insert(comms.end(), o.communities.begin(), o.communities.end());
     if (!comms.empty()) a.communities = std::move(comms);

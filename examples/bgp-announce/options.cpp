@@ -33,7 +33,8 @@ std::vector<std::string_view> split(std::string_view s, char sep) {
     return out;
 }
 
-/// --route PREFIX[,next-hop=NH][,med=N][,community=A:B]...[,large-community=A:B:C]...
+/// --route PREFIX[,next-hop=NH][,med=N][,local-pref=N][,community=A:B]...
+///         [,large-community=A:B:C]...
 std::variant<RouteSpec, std::string> parse_route(std::string_view text) {
     auto parts = split(text, ',');
     RouteSpec r;
@@ -55,6 +56,10 @@ std::variant<RouteSpec, std::string> parse_route(std::string_view text) {
             auto m = parse_number<std::uint32_t>(value);
             if (!m) return "--route: not a MED: '" + std::string(value) + "'";
             r.med = *m;
+        } else if (key == "local-pref") {
+            auto m = parse_number<std::uint32_t>(value);
+            if (!m) return "--route: not a LOCAL_PREF: '" + std::string(value) + "'";
+            r.local_pref = *m;
         } else if (key == "community") {
             auto c = parse_community(value);
             if (!c) return "--route: not a community (A:B): '" + std::string(value) + "'";
@@ -232,7 +237,7 @@ std::variant<Options, std::string> parse_options(const std::vector<std::string>&
         }
         auto prefix = w::Prefix::parse(a);
         if (!prefix) return "not a prefix: '" + a + "'";
-        o.routes.push_back(RouteSpec{*prefix, {}, {}, {}, {}});
+        o.routes.push_back(RouteSpec{*prefix, {}, {}, {}, {}, {}});
     }
     if (!have_local_as) return "--local-as is required";
     if (!have_router_id) return "--router-id is required";
@@ -268,7 +273,8 @@ SIGINT or SIGTERM, which send Cease / Administrative Shutdown.
   --community A:B          add to every route (repeatable)
   --large-community A:B:C  add to every route (repeatable)
   --route SPEC             one route with its own attributes (repeatable):
-                           PREFIX[,next-hop=NH][,med=N][,community=A:B]...[,large-community=A:B:C]...
+                           PREFIX[,next-hop=NH][,med=N][,local-pref=N (iBGP)]
+                                 [,community=A:B]...[,large-community=A:B:C]...
   --graceful-restart S     advertise graceful restart (RFC 4724), restart time S
   --connect-retry S        ConnectRetry time (default 120)
   --idle-hold S            first IdleHold time after a session error (default 5)

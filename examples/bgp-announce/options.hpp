@@ -31,6 +31,7 @@ struct RouteSpec {
     bgp::wire::Prefix prefix;
     std::optional<bgp::wire::IpAddress> next_hop;
     std::optional<std::uint32_t> med;
+    std::optional<std::uint32_t> local_pref;  ///< iBGP only (default 100)
     std::vector<std::uint32_t> communities;
     std::vector<bgp::wire::LargeCommunity> large_communities;
 };

@@ -134,10 +134,20 @@ def sessions_for(name: str) -> list[SessionSpec]:
                       peer_routes=[Route(f"192.0.2.{b + 8}/29", nh_peer, 8, (f"{c16}:8",), ())],
                       dut_routes=[Route(f"192.0.2.{b + 24}/29", nh_dut, 8, (f"{DUT_AS}:8",),
                                         ())])
+    # iBGP: the DUT in the daemon's AS; AS_PATH stays empty, LOCAL_PREF travels (the
+    # DUT's second route carries none: the speaker's default 100 is expected).
+    ibgp = spec("ibgp", "ipv4", 5,
+                peer_routes=[Route(f"198.51.100.{b + 8}/29", nh_peer, 9, (f"{c16}:9",),
+                                   (f"{asn}:9:9",), local_pref=150)],
+                dut_routes=[Route(f"203.0.113.{b + 8}/29", nh_dut, 9, (f"{DUT_AS}:9",), (),
+                                  local_pref=200),
+                            Route(f"203.0.113.{b + 24}/29", nh_dut, None, (), (),
+                                  expect_local_pref=100)])
+    ibgp.dut_as = asn
     wrong = spec("md5-wrong", "ipv4", 3, password=f"ix-key-{name}",
                  dut_password=f"not-the-key-{name}", peer_passive=True,
                  peer_routes=[], dut_routes=[])
-    return [v4, v6, md5, md5_listen, wrong]
+    return [v4, v6, md5, md5_listen, ibgp, wrong]
 
 
 def make_daemon(env: Env, name: str, sessions: list[SessionSpec], tag: str = "") -> Daemon:
@@ -207,14 +217,15 @@ class PeerRun:
         # 1-2. Sessions establish.
         t0 = time.monotonic()
         up = {}
-        live = ("v4", "v6", "md5", "md5-listen")
+        live = ("v4", "v6", "md5", "md5-listen", "ibgp")
         for sname in live:
             up[sname] = bool(wait_for(lambda: self.both_established(sname), 40))
         for sname, label in (("v4", "ipv4 session establishes (both sides active)"),
                              ("v6", "ipv6 session establishes (DUT passive)"),
                              ("md5", "md5 with the right key establishes (DUT connects)"),
                              ("md5-listen",
-                              "md5 with the right key establishes (DUT listens)")):
+                              "md5 with the right key establishes (DUT listens)"),
+                             ("ibgp", "ibgp session establishes")):
             self.check(label, up[sname],
                        "" if up[sname] else f"daemon {d.state(s[sname])}, "
                        f"dut {duts[sname].state()}", t0)

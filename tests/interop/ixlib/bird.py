@@ -32,6 +32,8 @@ def _attr_block(r: Route) -> str:
     for c in r.large_communities:
         a, b, d = c.split(":")
         parts.append(f"bgp_large_community.add(({a},{b},{d}));")
+    if r.local_pref is not None:
+        parts.append(f"bgp_local_pref = {r.local_pref};")
     parts.append(f"bgp_next_hop = {r.next_hop};")
     return " ".join(parts)
 
@@ -114,6 +116,8 @@ class Bird(Daemon):
                 cur.next_hop = line.split(":", 1)[1].split()[0]
             elif line.startswith("BGP.med:"):
                 cur.med = int(line.split(":", 1)[1])
+            elif line.startswith("BGP.local_pref:"):
+                cur.local_pref = int(line.split(":", 1)[1])
             elif line.startswith("BGP.community:"):
                 cur.communities = [f"{a}:{b}" for a, b in
                                    re.findall(r"\((\d+),\s*(\d+)\)", line)]

@@ -73,6 +73,7 @@ def attrs_from_json(a: dict) -> Attrs:
     if mp and mp.get("next_hops"):
         out.next_hop = mp["next_hops"][0]
     out.med = a.get("med")
+    out.local_pref = a.get("local_pref")
     out.communities = list(a.get("communities", []))
     out.large_communities = list(a.get("large_communities", []))
     return out
@@ -112,6 +113,8 @@ class AnnounceDut:
             spec = [r.prefix, f"next-hop={r.next_hop}"]
             if r.med is not None:
                 spec.append(f"med={r.med}")
+            if r.local_pref is not None:
+                spec.append(f"local-pref={r.local_pref}")
             spec += [f"community={c}" for c in r.communities]
             spec += [f"large-community={c}" for c in r.large_communities]
             a += ["--route", ",".join(spec)]

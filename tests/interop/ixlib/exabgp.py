@@ -56,6 +56,8 @@ class Exabgp(Daemon):
                 line = f"        route {r.prefix} next-hop {r.next_hop}"
                 if r.med is not None:
                     line += f" med {r.med}"
+                if r.local_pref is not None:
+                    line += f" local-preference {r.local_pref}"
                 if r.communities:
                     line += f" community [ {' '.join(r.communities)} ]"
                 if r.large_communities:
@@ -120,7 +122,7 @@ class Exabgp(Daemon):
                 for nh, nlris in fam.items():
                     for n in nlris:
                         a = Attrs(as_path=list(attr.get("as-path", [])), next_hop=nh,
-                                  med=attr.get("med"),
+                                  med=attr.get("med"), local_pref=attr.get("local-preference"),
                                   communities=[f"{x}:{y}" for x, y in attr.get("community", [])],
                                   large_communities=[f"{x}:{y}:{z}" for x, y, z in
                                                      attr.get("large-community", [])])

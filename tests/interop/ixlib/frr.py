@@ -39,6 +39,8 @@ class Frr(Daemon):
                 c.append(f" match {ip} address prefix-list P_{t}_{i}")
                 if r.med is not None:
                     c.append(f" set metric {r.med}")
+                if r.local_pref is not None:
+                    c.append(f" set local-preference {r.local_pref}")
                 if r.communities:
                     c.append(f" set community {' '.join(r.communities)}")
                 if r.large_communities:
@@ -59,9 +61,11 @@ class Frr(Daemon):
         for s in self.sessions:
             n = s.dut_addr
             c += [f" neighbor {n} remote-as {s.dut_as}", f" neighbor {n} port {s.dut_port}",
-                  f" neighbor {n} update-source {s.peer_addr}", f" neighbor {n} ebgp-multihop 2",
+                  f" neighbor {n} update-source {s.peer_addr}",
                   f" neighbor {n} timers {max(1, s.hold // 3)} {s.hold}",
                   f" neighbor {n} timers connect 2"]
+            if not s.ibgp:
+                c.append(f" neighbor {n} ebgp-multihop 2")
             if s.password:
                 c.append(f" neighbor {n} password {s.password}")
             if s.peer_passive:
@@ -125,6 +129,7 @@ class Frr(Daemon):
                 if nhs:
                     a.next_hop = nhs[0].get("ip")
                 a.med = p.get("metric")
+                a.local_pref = p.get("locPrf")
                 comm = p.get("community", {}).get("string")
                 a.communities = comm.split() if comm else []
                 large = p.get("largeCommunity", {}).get("string")

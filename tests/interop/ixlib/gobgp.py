@@ -44,9 +44,10 @@ class Gobgp(Daemon):
                     f'    local-address = "{s.peer_addr}"',
                     f"    passive-mode = {'true' if s.peer_passive else 'false'}",
                     "  [neighbors.timers.config]", f"    hold-time = {s.hold}",
-                    "    keepalive-interval = 1", "    connect-retry = 2",
-                    "  [neighbors.ebgp-multihop.config]", "    enabled = true",
-                    "    multihop-ttl = 2"]
+                    "    keepalive-interval = 1", "    connect-retry = 2"]
+            if not s.ibgp:
+                out += ["  [neighbors.ebgp-multihop.config]", "    enabled = true",
+                        "    multihop-ttl = 2"]
             if s.graceful_restart:
                 out += ["  [neighbors.graceful-restart.config]", "    enabled = true",
                         "    restart-time = 60"]
@@ -75,6 +76,8 @@ class Gobgp(Daemon):
                 cmd = ["global", "rib", "add", r.prefix, "nexthop", r.next_hop]
                 if r.med is not None:
                     cmd += ["med", str(r.med)]
+                if r.local_pref is not None:
+                    cmd += ["local-pref", str(r.local_pref)]
                 if r.communities:
                     cmd += ["community", ",".join(r.communities)]
                 if r.large_communities:
@@ -114,6 +117,8 @@ class Gobgp(Daemon):
                         a.next_hop = at.get("nexthop")
                     elif t == 4:
                         a.med = at.get("metric")
+                    elif t == 5:
+                        a.local_pref = at.get("local_pref", at.get("value"))
                     elif t == 8:
                         a.communities = [community_str(c) for c in at.get("communities", [])]
                     elif t == 14:

@@ -16,6 +16,9 @@ class Route:
     med: Optional[int] = None
     communities: tuple[str, ...] = ()
     large_communities: tuple[str, ...] = ()
+    #: iBGP only: LOCAL_PREF to send (and expect); or only to expect (a default)
+    local_pref: Optional[int] = None
+    expect_local_pref: Optional[int] = None
 
     @property
     def family(self) -> str:
@@ -31,14 +34,19 @@ class Attrs:
     med: Optional[int] = None
     communities: list[str] = field(default_factory=list)
     large_communities: list[str] = field(default_factory=list)
+    local_pref: Optional[int] = None
     stale: bool = False
 
-    def mismatch(self, route: Route, origin_as: int) -> Optional[str]:
-        """None when the route arrived as sent by an eBGP speaker of origin_as,
-        else what differs."""
+    def mismatch(self, route: Route, origin_as: Optional[int]) -> Optional[str]:
+        """None when the route arrived as sent by an eBGP speaker of origin_as (None:
+        over iBGP, AS_PATH empty), else what differs."""
         problems = []
-        if self.as_path != [origin_as]:
-            problems.append(f"as_path {self.as_path} != [{origin_as}]")
+        want_path = [origin_as] if origin_as is not None else []
+        if self.as_path != want_path:
+            problems.append(f"as_path {self.as_path} != {want_path}")
+        want_lp = route.local_pref if route.local_pref is not None else route.expect_local_pref
+        if want_lp is not None and self.local_pref != want_lp:
+            problems.append(f"local_pref {self.local_pref} != {want_lp}")
         if (self.next_hop or "").lower() != route.next_hop.lower():
             problems.append(f"next_hop {self.next_hop} != {route.next_hop}")
         if self.med != route.med:
@@ -70,6 +78,10 @@ class SessionSpec:
     dut_password: Optional[str] = None  # the DUT's key (differs for md5-wrong)
     peer_passive: bool = False
     dut_passive: bool = False
+
+    @property
+    def ibgp(self) -> bool:
+        return self.peer_as == self.dut_as
     graceful_restart: bool = False
     peer_routes: list[Route] = field(default_factory=list)
     dut_routes: list[Route] = field(default_factory=list)
@@ -86,9 +98,11 @@ class SessionSpec:
             dut_routes=list(self.peer_routes))
 
     def check_routes(self, got: dict[str, Attrs], routes: list[Route],
-                     origin_as: int) -> Optional[str]:
+                     origin_as: Optional[int]) -> Optional[str]:
         """None when every route is in `got` with its attributes intact."""
         problems = []
+        if self.ibgp:
+            origin_as = None
         for r in routes:
             a = got.get(r.prefix)
             if a is None:

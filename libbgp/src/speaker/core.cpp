@@ -513,8 +513,7 @@ void Core::poll(const wire::IpAddress& address, TimePoint now) {
 }
 
 void Core::write_progress(const wire::IpAddress& address, TimePoint now, bool drained) {
-    (void)drained;
-    if (auto p = find(address)) p->session.write_progress(now);
+    if (auto p = find(address)) p->session.write_progress(now, drained);
 }
 
 // ---- routes --------------------------------------------------------------------------

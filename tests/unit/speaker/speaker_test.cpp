@@ -357,3 +357,61 @@ TEST_CASE("listening on a port in use throws", "[speaker]") {
     a.start();
     CHECK_THROWS_AS(b.start(), std::system_error);
 }
+
+TEST_CASE("dynamic peers with a TCP MD5 prefix key (TCP_MD5SIG_EXT on the listener)", "[speaker]") {
+    asio::io_context io;
+    Logs la, lb, lc;
+    bgp::Speaker a(io, speaker_config(65001, "10.0.0.1", "127.0.0.1", 21081, la));
+    bgp::Speaker b(io, speaker_config(65002, "10.0.0.2", nullptr, 0, lb));
+    bgp::Speaker c(io, speaker_config(65003, "10.0.0.3", nullptr, 0, lc));
+    bgp::DynamicPeerConfig d;
+    d.range = pfx("127.0.4.0/24");
+    d.settings = default_peer();
+    d.settings.password = "cluster key";
+    d.settings.session.hold_time = 9s;
+    a.add_dynamic_peers(d);
+    auto pb = peer("127.0.0.1", 21081, 65001, "127.0.4.2");
+    pb.password = "cluster key";
+    auto pc = peer("127.0.0.1", 21081, 65001, "127.0.4.3");
+    pc.password = "another key";
+    b.add_peer(pb);
+    c.add_peer(pc);
+    a.start();
+    b.start();
+    c.start();
+    REQUIRE(run_until(io, [&] { return established(b, "127.0.0.1"); }));
+    CHECK(established(a, "127.0.4.2"));
+    CHECK_FALSE(la.contains("refused the TCP MD5 key"));
+    run_until(
+        io, [] { return false; }, 3s);
+    CHECK_FALSE(established(c, "127.0.0.1"));
+    CHECK_FALSE(established(a, "127.0.4.3"));
+}
+
+TEST_CASE("GTSM: TTL 255 both ways establishes; a peer sending TTL 1 never does", "[speaker]") {
+    asio::io_context io;
+    Logs la, lb, lc;
+    bgp::Speaker a(io, speaker_config(65001, "10.0.0.1", "127.0.0.1", 21091, la));
+    bgp::Speaker b(io, speaker_config(65002, "10.0.0.2", "127.0.0.2", 21092, lb));
+    bgp::Speaker c(io, speaker_config(65003, "10.0.0.3", "127.0.0.3", 21093, lc));
+    auto ab = peer("127.0.0.2", 21092, 65002, "127.0.0.1");
+    auto ac = peer("127.0.0.3", 21093, 65003, "127.0.0.1");
+    auto ba = peer("127.0.0.1", 21091, 65001, "127.0.0.2");
+    auto ca = peer("127.0.0.1", 21091, 65001, "127.0.0.3");  // eBGP without GTSM: TTL 1
+    for (auto* p : {&ab, &ac, &ba}) p->ttl_security = true;
+    a.add_peer(ab);
+    a.add_peer(ac);
+    b.add_peer(ba);
+    c.add_peer(ca);
+    a.start();
+    b.start();
+    c.start();
+    REQUIRE(
+        run_until(io, [&] { return established(a, "127.0.0.2") && established(b, "127.0.0.1"); }));
+    CHECK_FALSE(la.contains("refused by the kernel"));
+    run_until(
+        io, [] { return false; }, 3s);
+    CHECK_FALSE(established(a, "127.0.0.3"));
+    CHECK_FALSE(established(c, "127.0.0.1"));
+    CHECK(la.contains("connection refused by GTSM: TTL 1 below 255"));
+}

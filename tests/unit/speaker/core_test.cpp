@@ -312,3 +312,78 @@ TEST_CASE("sim: full mesh of 30 speakers, every session up, every route everywhe
     net.run_for(40s);
     CHECK(all_up());
 }
+
+TEST_CASE("sim: change_peer applies timers in place and resets for a new AS; reset_peer",
+          "[speaker]") {
+    Network net;
+    auto& a = net.add("10.0.0.1", 65001);
+    auto& b = net.add("10.0.0.2", 65002);
+    peer_up(a, 65001, b, 65002);
+    a.core().start(net.now());
+    b.core().start(net.now());
+    REQUIRE(net.run_until([&] { return established(a, b) && established(b, a); }, 60s));
+    std::vector<bgp::PeerEvent> at_b;
+    b.core().on_state_change([&](const bgp::PeerEvent& e) { at_b.push_back(e); });
+
+    // Timers only: no reset.
+    auto cfg = peer_to(b, 65002);
+    cfg.session.connect_retry_time = 30s;
+    cfg.description = "b";
+    a.core().change_peer(cfg, net.now());
+    net.run_for(5s);
+    CHECK(at_b.empty());
+    CHECK(a.core().peer(b.address())->description == "b");
+
+    // A different AS is in the OPEN exchange: the session resets, and B is
+    // not AS 65009, so it cannot come back.
+    cfg.peer_as = 65009;
+    a.core().change_peer(cfg, net.now());
+    REQUIRE(net.run_until([&] { return !at_b.empty(); }, 5s));
+    REQUIRE(at_b.front().reason.notification);
+    CHECK(at_b.front().reason.notification->subcode ==
+          wire::cease_subcode::other_configuration_change);
+    net.run_for(20s);
+    CHECK_FALSE(established(a, b));
+
+    // Back to the right AS; then an administrative reset brings it down and up again.
+    cfg.peer_as = 65002;
+    a.core().change_peer(cfg, net.now());
+    REQUIRE(net.run_until([&] { return established(a, b) && established(b, a); }, 120s));
+    at_b.clear();
+    CHECK(a.core().reset_peer(b.address(), "new policy", net.now()));
+    REQUIRE(net.run_until([&] { return !at_b.empty(); }, 5s));
+    REQUIRE(at_b.front().reason.notification);
+    CHECK(at_b.front().reason.notification->subcode == wire::cease_subcode::administrative_reset);
+    CHECK(at_b.front().reason.notification->shutdown_communication() == "new policy");
+    REQUIRE(net.run_until([&] { return established(a, b) && established(b, a); }, 120s));
+    CHECK_THROWS_AS(a.core().change_peer(peer_to(a, 1), net.now()), std::invalid_argument);
+}
+
+TEST_CASE("sim: callbacks may remove the peer they report and unsubscribe themselves",
+          "[speaker]") {
+    Network net;
+    auto& a = net.add("10.0.0.1", 65001);
+    auto& b = net.add("10.0.0.2", 65002);
+    peer_up(a, 65001, b, 65002);
+    b.core().announce({pfx("192.168.2.0/26"), {}}, net.now());
+    int calls = 0;
+    bgp::SubscriptionId id = 0;
+    id = a.core().on_route([&](const RouteEvent& e) {
+        ++calls;
+        if (e.kind == RouteEvent::Kind::announced) {
+            CHECK(a.core().unsubscribe(id));
+            CHECK(a.core().remove_peer(e.peer, "removed from a callback", net.now()));
+        }
+    });
+    a.core().start(net.now());
+    b.core().start(net.now());
+    REQUIRE(net.run_until([&] { return !a.core().has_peer(b.address()); }, 60s));
+    CHECK(calls == 1);
+    CHECK_FALSE(a.core().unsubscribe(id));
+    net.run_for(10s);
+    CHECK_FALSE(established(b, a));
+    const auto st = b.core().peer(a.address());
+    REQUIRE(st);
+    REQUIRE(st->last_error.notification);
+    CHECK(st->last_error.notification->subcode == wire::cease_subcode::peer_deconfigured);
+}

@@ -387,3 +387,24 @@ TEST_CASE("sim: callbacks may remove the peer they report and unsubscribe themse
     REQUIRE(st->last_error.notification);
     CHECK(st->last_error.notification->subcode == wire::cease_subcode::peer_deconfigured);
 }
+
+TEST_CASE("sim: the initial table is packed: 1000 routes with one attribute set, few UPDATEs",
+          "[speaker]") {
+    Network net;
+    auto& a = net.add("10.0.0.1", 65001);
+    auto& b = net.add("10.0.0.2", 65002);
+    peer_up(a, 65001, b, 65002);
+    wire::PathAttributes attrs;
+    attrs.communities = std::vector<std::uint32_t>{0xFDE90064};
+    for (std::uint32_t i = 0; i < 1000; ++i)
+        a.core().announce({wire::Prefix(wire::IpAddress::v4(0x0A000000u + (i << 8)), 24), attrs},
+                          net.now());
+    a.core().start(net.now());
+    b.core().start(net.now());
+    REQUIRE(
+        net.run_until([&] { return b.core().received_routes(a.address()).size() == 1000; }, 60s));
+    // 1000 x 4 octets of NLRI fit in 2 messages of 4096; End-of-RIB is not counted.
+    const auto st = b.core().peer(a.address());
+    CHECK(st->updates_received <= 3);
+    CHECK(a.core().peer(b.address())->updates_sent >= st->updates_received);
+}

@@ -230,19 +230,11 @@ void Core::send_family(const PeerPtr& peer, wire::Family family, TimePoint now, 
     const auto ctx = export_context(peer->config, peer->session, transport_);
     const auto opts = n->send_options();
 
-    // Group the routes by attributes so that each UPDATE carries many prefixes.
-    std::vector<std::pair<const wire::PathAttributes*, std::vector<wire::Prefix>>> groups;
-    for (const auto& [prefix, attrs] : announced_) {
-        if (family_of(prefix) != family) continue;
-        auto it = groups.begin();
-        for (; it != groups.end(); ++it)
-            if (*it->first == *attrs) break;
-        if (it == groups.end()) {
-            groups.emplace_back(attrs.get(), std::vector<wire::Prefix>{});
-            it = std::prev(groups.end());
-        }
-        it->second.push_back(prefix);
-    }
+    // Group the routes by attribute set (shared by announce()) so that each
+    // UPDATE carries many prefixes: O(n log groups).
+    std::map<const wire::PathAttributes*, std::vector<wire::Prefix>> groups;
+    for (const auto& [prefix, attrs] : announced_)
+        if (family_of(prefix) == family) groups[attrs.get()].push_back(prefix);
     for (const auto& [attrs, prefixes] : groups) {
         auto exported = export_attributes(*attrs, family, ctx);
         if (!exported) {
@@ -513,8 +505,7 @@ void Core::poll(const wire::IpAddress& address, TimePoint now) {
 }
 
 void Core::write_progress(const wire::IpAddress& address, TimePoint now, bool drained) {
-    (void)drained;
-    if (auto p = find(address)) p->session.write_progress(now);
+    if (auto p = find(address)) p->session.write_progress(now, drained);
 }
 
 // ---- routes --------------------------------------------------------------------------
@@ -527,9 +518,19 @@ void Core::announce(Route route, TimePoint now) {
     route.attributes.mp_reach.reset();
     route.attributes.mp_unreach.reset();
     route.attributes.layout.clear();
-    auto attrs = std::make_shared<const wire::PathAttributes>(std::move(route.attributes));
     auto& slot = announced_[route.prefix];
-    if (slot && *slot == *attrs) return;  // unchanged
+    if (slot && *slot == route.attributes) return;  // unchanged
+    // Share the attribute set with recent announcements that have the same
+    // one (the usual case: many prefixes, few attribute sets), so that the
+    // initial table packs them together.
+    std::shared_ptr<const wire::PathAttributes> attrs;
+    for (const auto& recent : recent_attributes_)
+        if (*recent == route.attributes) attrs = recent;
+    if (!attrs) {
+        attrs = std::make_shared<const wire::PathAttributes>(std::move(route.attributes));
+        recent_attributes_.push_back(attrs);
+        if (recent_attributes_.size() > 8) recent_attributes_.pop_front();
+    }
     slot = attrs;
     log_.log(LogLevel::debug, "announce {}", route.prefix.to_string());
     export_change(route.prefix, attrs.get(), now);

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
@@ -137,6 +138,7 @@ class Core {
     bool running_ = false;
     std::map<wire::IpAddress, PeerPtr> peers_;
     std::map<wire::Prefix, std::shared_ptr<const wire::PathAttributes>> announced_;
+    std::deque<std::shared_ptr<const wire::PathAttributes>> recent_attributes_;
 
     template <class H>
     struct Subscribers {

@@ -1,5 +1,6 @@
 #include "speaker/route_table.hpp"
 
+#include <algorithm>
 #include <memory>
 #include <utility>
 
@@ -60,11 +61,42 @@ void RouteTable::apply(const fsm::GrStaleAction& action, const Emit& emit) {
     using What = fsm::GrStaleAction::What;
     switch (action.what) {
         case What::mark_stale:
-        case What::llgr_stale:
             for (auto& [key, r] : routes_) {
                 if (!in(action.families, key.family) || r.stale) continue;
                 r.stale = true;
                 emit(RouteEvent::Kind::stale, r);
+            }
+            break;
+        case What::llgr_stale:
+            // RFC 9494 §4.3: routes tagged NO_LLGR go; the others stay, tagged
+            // LLGR_STALE (and reported stale again with the new attributes).
+            for (auto it = routes_.begin(); it != routes_.end();) {
+                auto& r = it->second;
+                if (!in(action.families, it->first.family)) {
+                    ++it;
+                    continue;
+                }
+                const auto& comms = r.attributes ? r.attributes->communities : std::nullopt;
+                const auto has = [&](std::uint32_t c) {
+                    return comms && std::find(comms->begin(), comms->end(), c) != comms->end();
+                };
+                if (has(wire::community::no_llgr)) {
+                    ReceivedRoute gone = std::move(r);
+                    it = routes_.erase(it);
+                    emit(RouteEvent::Kind::withdrawn, gone);
+                    continue;
+                }
+                if (!has(wire::community::llgr_stale)) {
+                    auto tagged = r.attributes
+                                      ? std::make_shared<wire::PathAttributes>(*r.attributes)
+                                      : std::make_shared<wire::PathAttributes>();
+                    if (!tagged->communities) tagged->communities.emplace();
+                    tagged->communities->push_back(wire::community::llgr_stale);
+                    r.attributes = std::move(tagged);
+                }
+                r.stale = true;
+                emit(RouteEvent::Kind::stale, r);
+                ++it;
             }
             break;
         case What::flush_stale:

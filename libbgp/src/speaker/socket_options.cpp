@@ -93,4 +93,22 @@ OptionError set_min_ttl(int fd, bool v6, int min_ttl) {
     return {};
 }
 
+OptionError save_syn(int listen_fd) {
+    const int on = 1;
+    if (::setsockopt(listen_fd, IPPROTO_TCP, TCP_SAVE_SYN, &on, sizeof on) != 0)
+        return errno_text("TCP_SAVE_SYN");
+    return {};
+}
+
+std::optional<int> syn_ttl(int fd) {
+    std::uint8_t headers[512];
+    socklen_t len = sizeof headers;
+    if (::getsockopt(fd, IPPROTO_TCP, TCP_SAVED_SYN, headers, &len) != 0 || len < 20)
+        return std::nullopt;
+    const unsigned version = headers[0] >> 4;
+    if (version == 4) return headers[8];               // IPv4 header: TTL at offset 8
+    if (version == 6 && len >= 40) return headers[7];  // IPv6 header: hop limit at 7
+    return std::nullopt;
+}
+
 }  // namespace bgp::speaker_detail

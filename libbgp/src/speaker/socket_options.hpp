@@ -7,6 +7,7 @@
 
 #include <boost/asio/ip/address.hpp>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -31,5 +32,12 @@ using OptionError = std::string;
 [[nodiscard]] OptionError set_ttl(int fd, bool v6, int ttl);
 /// Minimum incoming TTL / hop count (GTSM).
 [[nodiscard]] OptionError set_min_ttl(int fd, bool v6, int min_ttl);
+
+/// Keep the SYN of each accepted connection (TCP_SAVE_SYN on a listener), so
+/// that GTSM can check the TTL the connection was opened with.
+[[nodiscard]] OptionError save_syn(int listen_fd);
+/// The TTL / hop limit of the SYN that opened an accepted connection
+/// (TCP_SAVED_SYN; readable once); nullopt if not saved.
+[[nodiscard]] std::optional<int> syn_ttl(int fd);
 
 }  // namespace bgp::speaker_detail

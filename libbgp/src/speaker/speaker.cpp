@@ -309,6 +309,16 @@ struct Speaker::Impl : speaker_detail::Transport, std::enable_shared_from_this<S
                 close_listeners();
                 throw std::system_error(ec, "listen on " + endpoint_text(ep));
             }
+            // SYN-ACKs leave with the listener's TTL: 255, so that a GTSM peer
+            // (RFC 5082, minimum TTL on its connecting socket) accepts them.
+            // Accepted sockets get their peer's TTL right after accept.
+            if (auto err = speaker_detail::set_ttl(acc->native_handle(), ep.address().is_v6(), 255);
+                !err.empty())
+                log_.log(LogLevel::warning, "listening socket {}: {}", endpoint_text(ep), err);
+            if (auto err = speaker_detail::save_syn(acc->native_handle()); !err.empty())
+                log_.log(LogLevel::warning,
+                         "listening socket {}: {} (GTSM checks only after accept)",
+                         endpoint_text(ep), err);
             l.bound = acc->local_endpoint(ec);
             l.acceptor = std::move(acc);
             l.keys.clear();
@@ -363,6 +373,19 @@ struct Speaker::Impl : speaker_detail::Transport, std::enable_shared_from_this<S
             return;
         }
         const auto* cfg = core_.peer_config(addr);
+        const auto syn = speaker_detail::syn_ttl(sock.native_handle());
+        if (cfg->ttl_security) {
+            // RFC 5082: the SYN already tells the distance; later segments are
+            // filtered by the minimum TTL set in apply_ttl.
+            const int min_ttl = 256 - (cfg->multihop == 0 ? 1 : cfg->multihop);
+            if (syn && *syn < min_ttl) {
+                log_.log(LogLevel::warning,
+                         "peer {}: connection refused by GTSM: TTL {} below {} (RFC 5082)",
+                         addr.to_string(), *syn, min_ttl);
+                sock.close(ec);
+                return;
+            }
+        }
         sock.set_option(tcp::no_delay(true), ec);
         apply_ttl(sock, *cfg, remote.address().is_v6() && !remote.address().to_v6().is_v4_mapped());
         log_.log(LogLevel::debug, "peer {}: accepted connection from {}", addr.to_string(),

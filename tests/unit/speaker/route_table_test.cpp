@@ -117,3 +117,28 @@ TEST_CASE(
     CHECK(t.size() == 0);
     CHECK(rec.events.size() == 2);
 }
+
+TEST_CASE("route table: long-lived stale tags LLGR_STALE and drops NO_LLGR routes (RFC 9494)",
+          "[speaker]") {
+    RouteTable t;
+    Recorder rec;
+    t.apply(v4_update({"10.0.0.0/24"}, "198.18.0.1"), rec.emit());
+    auto no_llgr = v4_update({"10.0.1.0/24"}, "198.18.0.1");
+    no_llgr.attributes.communities = std::vector<std::uint32_t>{wire::community::no_llgr};
+    t.apply(no_llgr, rec.emit());
+    rec.events.clear();
+    using What = fsm::GrStaleAction::What;
+    t.apply(fsm::GrStaleAction{What::mark_stale, {}, "peer restarting"}, rec.emit());
+    t.apply(fsm::GrStaleAction{What::llgr_stale, {}, "restart time over"}, rec.emit());
+    REQUIRE(t.size() == 1);
+    const auto r = t.routes().front();
+    CHECK(r.stale);
+    REQUIRE(r.attributes->communities);
+    CHECK(r.attributes->communities->back() == wire::community::llgr_stale);
+    CHECK(rec.events ==
+          std::vector<std::string>{"stale 10.0.0.0/24 stale", "stale 10.0.1.0/24 stale",
+                                   "stale 10.0.0.0/24 stale", "withdrawn 10.0.1.0/24 stale"});
+    // Applying it twice does not tag twice.
+    t.apply(fsm::GrStaleAction{What::llgr_stale, {}, "again"}, rec.emit());
+    CHECK(t.routes().front().attributes->communities->size() == 1);
+}

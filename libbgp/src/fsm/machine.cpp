@@ -53,8 +53,7 @@ bool needs_reset(const SessionConfig& a, const SessionConfig& b) {
            ap(a.add_path) != ap(b.add_path) || a.role != b.role || a.strict_role != b.strict_role ||
            ga.enabled != gb.enabled || ga.restart_time != gb.restart_time ||
            ga.notification != gb.notification ||
-           ga.long_lived_stale_time != gb.long_lived_stale_time || a.hostname != b.hostname ||
-           a.min_hold_time != b.min_hold_time;
+           ga.long_lived_stale_time != gb.long_lived_stale_time || a.hostname != b.hostname;
 }
 
 }  // namespace
@@ -245,8 +244,11 @@ void Machine::stop(TimePoint now, Actions& out, std::string_view message, std::u
     connect_retry_counter_ = 0;
     flap_count_ = 0;
     const auto n = wire::Notification::shutdown(subcode, message);
-    // The established connection first, so that its state change is the one reported.
-    for (ConnId id : {ConnId::incoming, ConnId::outgoing}) {
+    // The less advanced connection first, so that the session reports one
+    // change, from its real state to Idle.
+    const bool out_first = c(ConnId::outgoing).state <= c(ConnId::incoming).state;
+    for (ConnId id : {out_first ? ConnId::outgoing : ConnId::incoming,
+                      out_first ? ConnId::incoming : ConnId::outgoing}) {
         Conn& x = c(id);
         if (x.state == State::idle) continue;
         Reason r{Reason::Kind::admin_stop, std::nullopt, "ManualStop"};
@@ -518,6 +520,23 @@ bool Machine::request_refresh(wire::Family family, TimePoint now, Actions& out) 
     if (!x.neg->route_refresh || !x.neg->has_family(family)) return false;
     wire::RouteRefresh rr;
     rr.afi = static_cast<std::uint16_t>(family.afi);
+    rr.safi = static_cast<std::uint8_t>(family.safi);
+    send(x, wire::Message{rr}, now, out);
+    return true;
+}
+
+bool Machine::send_refresh_marker(wire::Family family, std::uint8_t subtype, TimePoint now,
+                                  Actions& out) {
+    auto id = established_conn();
+    if (!id) return false;
+    Conn& x = c(*id);
+    if (!x.neg->enhanced_route_refresh || !x.neg->has_family(family)) return false;
+    if (subtype != wire::route_refresh_subtype::borr &&
+        subtype != wire::route_refresh_subtype::eorr)
+        return false;
+    wire::RouteRefresh rr;
+    rr.afi = static_cast<std::uint16_t>(family.afi);
+    rr.subtype = subtype;
     rr.safi = static_cast<std::uint8_t>(family.safi);
     send(x, wire::Message{rr}, now, out);
     return true;

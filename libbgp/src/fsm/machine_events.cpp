@@ -221,7 +221,9 @@ void Machine::in_open_sent(Conn& x, Event e, TimePoint now, Actions& out, const 
             send_notification(x, n, now, out);
             drop(x, now, out,
                  Reason{Reason::Kind::timer_expired, n,
-                        "hold timer expired in OpenSent (" + secs(open_sent_hold) + ")"},
+                        x.state == State::open_sent || !x.neg
+                            ? "hold timer expired in OpenSent (" + secs(open_sent_hold) + ")"
+                            : "hold timer expired in OpenConfirm (" + secs(x.neg->hold_time) + ")"},
                  true);
             return;
         }

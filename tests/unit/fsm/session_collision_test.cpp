@@ -190,3 +190,19 @@ TEST_CASE("Collision avoided: no second connection while the peer's is in progre
     t.advance(std::chrono::seconds(30));
     CHECK(count<ConnectAction>(t.take()) == 1);
 }
+
+TEST_CASE("stop with two connections reports one change to Idle", "[fsm]") {
+    Scripted t;
+    t.establish();                                  // outgoing Established
+    REQUIRE(t.s.tcp_accepted(t.clock.now, t.out));  // incoming OpenSent
+    t.take();
+    t.s.stop(t.clock.now, t.out, "bye");
+    auto a = t.take();
+    auto changes = copies<StateChangeAction>(a);
+    REQUIRE(changes.size() == 1);
+    CHECK(changes[0].from == State::established);
+    CHECK(changes[0].to == State::idle);
+    CHECK(changes[0].reason.kind == Reason::Kind::admin_stop);
+    CHECK(sent_of<wire::Notification>(a).size() == 2);  // both connections told
+    CHECK(count<CloseAction>(a) == 2);
+}

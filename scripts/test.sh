@@ -207,8 +207,11 @@ else
     skip_step "ctest build/" "build failed"
 fi
 
-# 3b. Interop against real BGP daemons (needs build/)
-if [[ $do_interop == 1 && ${status["build (RelWithDebInfo)"]} == ok ]]; then
+# 3b. Interop against real BGP daemons (needs build/, and root for its network namespace)
+if [[ $do_interop == 1 && $(id -u) -ne 0 ]]; then
+    do_interop=0
+    skip_step "interop" "needs root (network namespace, TCP MD5)"
+elif [[ $do_interop == 1 && ${status["build (RelWithDebInfo)"]} == ok ]]; then
     run_step "interop" interop_run build
 elif [[ $do_interop == 1 ]]; then
     count_check 1
@@ -231,7 +234,7 @@ if [[ $do_asan == 1 ]]; then
                 ASAN_OPTIONS=detect_leaks=1 \
                 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
         else
-            skip_step "interop build-asan/" "disabled"
+            skip_step "interop build-asan/" "disabled or not root"
         fi
     else
         count_check 1

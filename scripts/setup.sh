@@ -19,6 +19,8 @@ PACKAGES=(
     zlib1g-dev libbz2-dev libmnl-dev
     # test oracles and capture tools
     tshark tcpdump
+    # interop peers (tests/interop: started by the suite itself, never as services)
+    bird2 frr gobgpd exabgp iproute2
 )
 
 # libboost1.81-dev conflicts with libboost1.74-dev (Debian 12's default Boost, pulled in
@@ -92,6 +94,21 @@ if ! run "${SUDO[@]}" apt-get update; then
     log "warning: apt-get update reported errors, trying the install anyway"
 fi
 
+# The interop peers ship services (bird, frr, gobgpd, exabgp): a policy-rc.d that says 101
+# keeps their postinst from starting any of them. Ours is removed afterwards; one that was
+# already there (containers often have one) is left alone.
+POLICY_RC=/usr/sbin/policy-rc.d
+policy_added=0
+if [[ ${BGP_SETUP_DRY_RUN:-0} == 1 ]]; then
+    log "would install $POLICY_RC (exit 101) for the duration of apt-get install"
+elif [[ ! -e $POLICY_RC ]]; then
+    printf '#!/bin/sh\n# scripts/setup.sh: no service starts during package installation\nexit 101\n' |
+        "${SUDO[@]}" tee "$POLICY_RC" >/dev/null
+    "${SUDO[@]}" chmod 755 "$POLICY_RC"
+    policy_added=1
+    trap '"${SUDO[@]}" rm -f "$POLICY_RC"' EXIT
+fi
+
 args=()
 for p in "${remove[@]}"; do args+=("${p}-"); done
 if [[ ${BGP_SETUP_FORCE:-0} == 1 ]]; then
@@ -101,6 +118,11 @@ else
 fi
 run "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
     -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold "${args[@]}"
+
+if [[ $policy_added == 1 ]]; then
+    "${SUDO[@]}" rm -f "$POLICY_RC"
+    trap - EXIT
+fi
 
 if [[ ${BGP_SETUP_DRY_RUN:-0} != 1 ]]; then
     still=()

@@ -3,10 +3,12 @@
 #
 #   bash scripts/test.sh             # everything
 #   bash scripts/test.sh --quick     # no sanitizer build, no fuzzing
-#   options: --no-setup --no-asan --no-install --no-format --no-fuzz
+#   options: --no-setup --no-asan --no-install --no-format --no-fuzz --no-interop
 #
 # Steps: dependencies (scripts/setup.sh); tests/corpus checksums; build/ (RelWithDebInfo)
-# + ctest; build-asan/ (ASan + UBSan) + ctest; install test (tests/install/run.sh);
+# + ctest; interop suite against BIRD, FRR, GoBGP, ExaBGP (tests/interop/run.sh, as root,
+# bounded by BGP_INTEROP_TIMEOUT, default 300 s); build-asan/ (ASan + UBSan) + ctest + the
+# interop suite again with its bgp-announce; install test (tests/install/run.sh);
 # clang-format check; and, when fuzz targets exist, build-fuzz/ (clang, libFuzzer) with
 # every target run for a bounded time over a copy of its seed corpus. Every step runs even
 # if an earlier one failed (unless it depends on it); a summary closes the run; exit
@@ -20,7 +22,7 @@ ROOT=$PWD
 export BGP_JOBS=${BGP_JOBS:-2}
 FUZZ_SECONDS=${BGP_FUZZ_SECONDS:-20}
 
-do_setup=1 do_asan=1 do_install=1 do_format=1 do_fuzz=1
+do_setup=1 do_asan=1 do_install=1 do_format=1 do_fuzz=1 do_interop=1
 for arg in "$@"; do
     case $arg in
         --quick) do_asan=0 do_fuzz=0 ;;
@@ -29,7 +31,8 @@ for arg in "$@"; do
         --no-install) do_install=0 ;;
         --no-format) do_format=0 ;;
         --no-fuzz) do_fuzz=0 ;;
-        -h|--help) sed -n '2,15p' "$0" | sed 's/^# \?//'; exit 0 ;;
+        --no-interop) do_interop=0 ;;
+        -h|--help) sed -n '2,17p' "$0" | sed 's/^# \?//'; exit 0 ;;
         *) echo "test.sh: unknown argument: $arg" >&2; exit 2 ;;
     esac
 done
@@ -91,6 +94,32 @@ ctest_in() {
         echo "(no tests registered in $dir)"
     elif [[ $rc -ne 0 ]]; then
         tests_failed=$((tests_failed + 1))
+    fi
+    return "$rc"
+}
+
+# interop_run DIR [VAR=VALUE...]: tests/interop/run.sh with DIR/bin/bgp-announce; its
+# closing "interop: N passed, M failed" line adds to the totals (each peer x check is one
+# test). Exit 77 = skipped (not root).
+interop_run() {
+    local dir=$1; shift
+    local log=$LOGDIR/interop-${dir//\//_}.log rc line
+    env "$@" bash tests/interop/run.sh "$dir" 2>&1 | tee "$log"
+    rc=${PIPESTATUS[0]}
+    if [[ $rc -eq 77 ]]; then
+        return 0
+    fi
+    line=$(grep -E '^interop: [0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1)
+    if [[ -n $line ]]; then
+        tests_passed=$((tests_passed + $(sed -E 's/^interop: ([0-9]+) passed.*/\1/' <<<"$line")))
+        tests_failed=$((tests_failed + $(sed -E 's/.* ([0-9]+) failed.*/\1/' <<<"$line")))
+    elif [[ $rc -ne 0 ]]; then
+        tests_failed=$((tests_failed + 1))
+    fi
+    if [[ $rc -eq 0 && -z $line ]]; then
+        echo "interop: no result line: counted as a failure"
+        tests_failed=$((tests_failed + 1))
+        return 1
     fi
     return "$rc"
 }
@@ -178,6 +207,19 @@ else
     skip_step "ctest build/" "build failed"
 fi
 
+# 3b. Interop against real BGP daemons (needs build/, and root for its network namespace)
+if [[ $do_interop == 1 && $(id -u) -ne 0 ]]; then
+    do_interop=0
+    skip_step "interop" "needs root (network namespace, TCP MD5)"
+elif [[ $do_interop == 1 && ${status["build (RelWithDebInfo)"]} == ok ]]; then
+    run_step "interop" interop_run build
+elif [[ $do_interop == 1 ]]; then
+    count_check 1
+    skip_step "interop" "build failed"
+else
+    skip_step "interop" "disabled"
+fi
+
 # 4. Sanitizer build + tests
 if [[ $do_asan == 1 ]]; then
     run_step "build-asan (ASan+UBSan)" bash scripts/build.sh --asan
@@ -185,13 +227,24 @@ if [[ $do_asan == 1 ]]; then
         run_step "ctest build-asan/" ctest_in build-asan \
             ASAN_OPTIONS=detect_leaks=1 \
             UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+        # bgp-announce (ASan+UBSan) against the real peers: a sanitizer report on its
+        # stderr or a non-zero exit fails a check.
+        if [[ $do_interop == 1 ]]; then
+            run_step "interop build-asan/" interop_run build-asan \
+                ASAN_OPTIONS=detect_leaks=1 \
+                UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+        else
+            skip_step "interop build-asan/" "disabled or not root"
+        fi
     else
         count_check 1
         skip_step "ctest build-asan/" "build failed"
+        skip_step "interop build-asan/" "build failed"
     fi
 else
     skip_step "build-asan (ASan+UBSan)" "disabled"
     skip_step "ctest build-asan/" "disabled"
+    skip_step "interop build-asan/" "disabled"
 fi
 
 # 5. Install test

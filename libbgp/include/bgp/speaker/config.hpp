@@ -1,0 +1,109 @@
+// Configuration of a bgp::Speaker: the speaker itself, its listening sockets,
+// and each peer (transport options, session options, what we export to it).
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "bgp/fsm/config.hpp"
+#include "bgp/wire/types.hpp"
+
+namespace bgp {
+
+/// Log severities, least to most severe. `off` as a threshold silences everything.
+enum class LogLevel : std::uint8_t { trace, debug, info, warning, error, off };
+/// "trace", "debug", "info", "warning", "error", "off".
+[[nodiscard]] std::string_view to_string(LogLevel level);
+/// Inverse of to_string (also accepts "warn"); nullopt for anything else.
+[[nodiscard]] std::optional<LogLevel> parse_log_level(std::string_view text);
+
+/// Receives every log line at or above the speaker's threshold: one line of
+/// text, no trailing newline, no timestamp (add your own).
+using LogHandler = std::function<void(LogLevel level, std::string_view line)>;
+
+/// One listening socket. Port 0 picks a free port (see Speaker::listening()).
+struct ListenConfig {
+    wire::IpAddress address;  ///< 0.0.0.0 or :: for every address of that family
+    std::uint16_t port = 179;
+};
+
+/// One peer. Peers are keyed by `address`: at most one peer per address.
+struct PeerConfig {
+    // ---- transport ----
+    wire::IpAddress address;   ///< the peer's address
+    std::uint16_t port = 179;  ///< remote port we connect to
+    /// Source address of our connection (bind before connect); also our
+    /// next hop for the session's family when the route gives none.
+    std::optional<wire::IpAddress> local_address;
+    std::uint32_t peer_as = 0;  ///< 0 accepts any AS (dynamic peers)
+    /// Only accept connections, never connect (RFC 4271 §8.1.1).
+    bool passive = false;
+    /// TCP MD5 signature key (RFC 2385), at most 80 octets; empty: none. Set on
+    /// our connecting socket and on every listening socket for this address.
+    std::string password;
+    /// GTSM (RFC 5082): send with TTL 255, require TTL >= 255 - (hops - 1)
+    /// on receipt (IP_MINTTL / IPV6_MINHOPCOUNT).
+    bool ttl_security = false;
+    /// Hops to the peer: with ttl_security the accepted distance, otherwise
+    /// the TTL we send with. 0: 1 for eBGP, the system default for iBGP.
+    std::uint8_t multihop = 0;
+
+    // ---- session ----
+    /// Timers, families, capabilities, graceful restart, role. The speaker
+    /// fills in `local_as` and `router_id` when they are 0 (from
+    /// SpeakerConfig), and always sets `peer_as`, `peer_address` and
+    /// `passive` from the fields above.
+    fsm::SessionConfig session;
+
+    // ---- export ----
+    /// Send the speaker's announced routes to this peer (and End-of-RIB).
+    bool export_routes = true;
+    /// Next hop self for IPv4 / IPv6 routes when the route gives none (eBGP:
+    /// always, unless the route gives one). Default: the local address of the
+    /// session's connection when of that family; an IPv6 route over an IPv4
+    /// session without an IPv6 next hop here is not sent.
+    std::optional<wire::IpAddress> next_hop_ipv4;
+    std::optional<wire::IpAddress> next_hop_ipv6;
+
+    /// Free text for logs ("walker-2").
+    std::string description;
+};
+
+/// Peers created when a connection arrives from an address inside `range`
+/// (dynamic neighbours, e.g. every node of a cluster towards a reflector).
+/// Each gets `settings` with its own address (and passive = true); it is
+/// removed again when its session goes down. The MD5 key, if any, is
+/// installed as a prefix key (TCP_MD5SIG_EXT) on the listening sockets.
+struct DynamicPeerConfig {
+    wire::Prefix range;
+    PeerConfig settings;
+    std::size_t max_peers = 1000;
+};
+
+struct SpeakerConfig {
+    std::uint32_t local_as = 0;   ///< required, 1..4294967295
+    std::uint32_t router_id = 0;  ///< BGP identifier, host order; required, non-zero
+    /// Listening sockets opened by Speaker::start(). Empty: no listening.
+    std::vector<ListenConfig> listen;
+
+    LogLevel log_level = LogLevel::info;
+    /// Null: log lines go to stderr.
+    LogHandler log;
+
+    /// Bytes queued for one peer before it is considered stuck and dropped
+    /// (the connection is closed; other peers are unaffected).
+    std::size_t write_queue_limit = 16u << 20;
+    /// Upper bound on waiting for the queued bytes (NOTIFICATION included) to be
+    /// written when a connection closes with flush.
+    std::chrono::milliseconds close_linger{2000};
+    /// TCP connect attempt timeout.
+    std::chrono::milliseconds connect_timeout{10000};
+};
+
+}  // namespace bgp

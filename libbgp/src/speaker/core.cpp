@@ -1,0 +1,587 @@
+#include "speaker/core.hpp"
+
+#include <stdexcept>
+#include <utility>
+
+#include "speaker/export.hpp"
+
+namespace bgp::speaker_detail {
+
+struct Core::Peer {
+    Peer(PeerConfig c, fsm::SessionConfig s) : config(std::move(c)), session(std::move(s)) {}
+
+    PeerConfig config;
+    fsm::Session session;
+    bool dynamic = false;
+    bool admin_down = false;
+    bool removed = false;
+    bool remove_when_idle = false;
+    RouteTable table;
+    std::optional<TimePoint> established_since;
+    std::uint32_t learnt_as = 0;
+    std::uint64_t updates_received = 0;
+    std::uint64_t updates_sent = 0;
+
+    [[nodiscard]] std::uint32_t peer_as() const {
+        return learnt_as != 0 ? learnt_as : config.peer_as;
+    }
+};
+
+namespace {
+
+template <class Subs, class... Args>
+void notify(const Subs& subs, Logger& log, const Args&... args) {
+    auto copy = subs.list;  // a handler may unsubscribe (or subscribe) while we iterate
+    for (const auto& [id, handler] : copy) {
+        try {
+            (*handler)(args...);
+        } catch (const std::exception& e) {
+            log.log(LogLevel::error, "event handler {} threw: {}", id, e.what());
+        } catch (...) {
+            log.log(LogLevel::error, "event handler {} threw", id);
+        }
+    }
+}
+
+bool transport_differs(const PeerConfig& a, const PeerConfig& b) {
+    return a.port != b.port || a.local_address != b.local_address || a.password != b.password ||
+           a.ttl_security != b.ttl_security || a.multihop != b.multihop;
+}
+
+std::string peer_name(const PeerConfig& c, std::uint32_t as) {
+    std::string s = c.address.to_string();
+    if (as != 0) s += " AS" + std::to_string(as);
+    if (!c.description.empty()) s += " (" + c.description + ")";
+    return s;
+}
+
+}  // namespace
+
+void validate(const PeerConfig& c) {
+    if (c.password.size() > 80)
+        throw std::invalid_argument("TCP MD5 password longer than 80 octets");
+    const auto hold = c.session.hold_time.count();
+    if (hold == 1 || hold == 2 || hold < 0 || hold > 65535)
+        throw std::invalid_argument("hold time must be 0 or 3..65535 seconds (RFC 4271 §4.2)");
+    if (c.session.families.empty()) throw std::invalid_argument("peer has no address family");
+    if (c.local_address && c.local_address->afi() != c.address.afi())
+        throw std::invalid_argument("local address and peer address of different families");
+}
+
+fsm::SessionConfig session_config(const PeerConfig& peer, const SpeakerConfig& speaker) {
+    fsm::SessionConfig s = peer.session;
+    if (s.local_as == 0) s.local_as = speaker.local_as;
+    if (s.router_id == 0) s.router_id = speaker.router_id;
+    s.peer_as = peer.peer_as;
+    s.peer_address = peer.address;
+    s.passive = peer.passive;
+    return s;
+}
+
+Core::Core(SpeakerConfig config, Transport& transport, Logger& log)
+    : config_(std::move(config)), transport_(transport), log_(log) {}
+
+Core::~Core() = default;
+
+Core::PeerPtr Core::find(const wire::IpAddress& address) const {
+    auto it = peers_.find(address);
+    return it == peers_.end() ? nullptr : it->second;
+}
+
+void Core::run(const PeerPtr& peer, TimePoint now,
+               const std::function<void(fsm::Session&, fsm::Actions&)>& call) {
+    fsm::Actions out;
+    call(peer->session, out);
+    perform(peer, out, now);
+    if (peer->removed) return;
+    if (peer->remove_when_idle && peer->session.state() == fsm::State::idle) {
+        log_.log(LogLevel::info, "peer {}: dynamic peer removed (session down)",
+                 peer_name(peer->config, peer->peer_as()));
+        erase_peer(peer);
+        return;
+    }
+    transport_.set_deadline(peer->config.address, peer->session.next_deadline());
+}
+
+void Core::perform(const PeerPtr& peer, fsm::Actions& actions, TimePoint now) {
+    const auto& addr = peer->config.address;
+    for (auto& action : actions) {
+        if (peer->removed) return;
+        if (auto* send = std::get_if<fsm::SendAction>(&action)) {
+            if (send->type == wire::MessageType::update) ++peer->updates_sent;
+            if (log_.enabled(LogLevel::trace))
+                log_.log(LogLevel::trace, "peer {}: send {} ({} octets)", addr.to_string(),
+                         wire::message_type_name(static_cast<std::uint8_t>(send->type)),
+                         send->bytes ? send->bytes->size() : 0);
+            transport_.send(addr, send->conn, std::move(send->bytes));
+        } else if (std::holds_alternative<fsm::ConnectAction>(action)) {
+            if (running_ && !peer->admin_down) transport_.connect(peer->config);
+        } else if (auto* close = std::get_if<fsm::CloseAction>(&action)) {
+            transport_.close(addr, close->conn, close->flush);
+        } else if (auto* change = std::get_if<fsm::StateChangeAction>(&action)) {
+            on_state(peer, *change, now);
+        } else if (auto* upd = std::get_if<fsm::UpdateAction>(&action)) {
+            ++peer->updates_received;
+            notify(update_subs_, log_, addr, upd->update);
+            if (peer->removed) return;
+            peer->table.apply(upd->update, [&](RouteEvent::Kind k, const ReceivedRoute& r) {
+                emit_route(*peer, k, r);
+            });
+        } else if (auto* rr = std::get_if<fsm::RouteRefreshAction>(&action)) {
+            const wire::Family f{static_cast<wire::Afi>(rr->refresh.afi),
+                                 static_cast<wire::Safi>(rr->refresh.safi)};
+            log_.log(LogLevel::info, "peer {}: route refresh requested for {}", addr.to_string(),
+                     f.name());
+            if (peer->config.export_routes) {
+                fsm::Actions more;
+                send_family(peer, f, now, more);
+                perform(peer, more, now);
+            }
+        } else if (auto* gr = std::get_if<fsm::GrStaleAction>(&action)) {
+            log_.log(LogLevel::info, "peer {}: graceful restart: {} ({})", addr.to_string(),
+                     gr->what == fsm::GrStaleAction::What::mark_stale    ? "routes marked stale"
+                     : gr->what == fsm::GrStaleAction::What::llgr_stale  ? "routes long-lived stale"
+                     : gr->what == fsm::GrStaleAction::What::flush_stale ? "stale routes swept"
+                                                                         : "routes dropped",
+                     gr->why);
+            peer->table.apply(
+                *gr, [&](RouteEvent::Kind k, const ReceivedRoute& r) { emit_route(*peer, k, r); });
+        } else if (auto* eor = std::get_if<fsm::EndOfRibAction>(&action)) {
+            log_.log(LogLevel::debug, "peer {}: End-of-RIB {}", addr.to_string(),
+                     eor->family.name());
+            ReceivedRoute r;
+            r.family = eor->family;
+            emit_route(*peer, RouteEvent::Kind::end_of_rib, r);
+        }
+    }
+}
+
+void Core::on_state(const PeerPtr& peer, const fsm::StateChangeAction& change, TimePoint now) {
+    const auto& reason = change.reason;
+    std::string why = reason.text;
+    if (reason.notification) {
+        const auto described = reason.notification->describe();
+        if (why.find(described) == std::string::npos) why += (why.empty() ? "" : ": ") + described;
+    }
+    if (change.to == fsm::State::established) {
+        peer->established_since = now;
+        if (const auto* n = peer->session.negotiated()) peer->learnt_as = n->peer_as;
+    }
+    const bool down = change.from == fsm::State::established;
+    log_.log(down ? LogLevel::warning : LogLevel::info, "peer {}: {} -> {}{}{}",
+             peer_name(peer->config, peer->peer_as()), fsm::to_string(change.from),
+             fsm::to_string(change.to), why.empty() ? "" : ": ", why);
+
+    if (down && change.to != fsm::State::established) {
+        peer->established_since.reset();
+        const auto* n = peer->session.negotiated();
+        if (n == nullptr || !n->graceful_restart) {
+            peer->table.apply(
+                fsm::GrStaleAction{fsm::GrStaleAction::What::flush_all, {}, "session down"},
+                [&](RouteEvent::Kind k, const ReceivedRoute& r) { emit_route(*peer, k, r); });
+        }
+    }
+    if (peer->dynamic && change.to == fsm::State::idle) peer->remove_when_idle = true;
+
+    if (change.to == fsm::State::established) {
+        fsm::Actions out;
+        send_initial_table(peer, now, out);
+        perform(peer, out, now);
+        if (peer->removed) return;
+    }
+
+    PeerEvent ev;
+    ev.peer = peer->config.address;
+    ev.peer_as = peer->peer_as();
+    ev.from = change.from;
+    ev.to = change.to;
+    ev.reason = change.reason;
+    if (change.to == fsm::State::established)
+        if (const auto* n = peer->session.negotiated()) ev.negotiated = *n;
+    notify(state_subs_, log_, ev);
+}
+
+namespace {
+
+ExportContext export_context(const PeerConfig& config, const fsm::Session& session,
+                             const Transport& transport) {
+    ExportContext ctx;
+    const auto* n = session.negotiated();
+    ctx.ibgp = n != nullptr && n->ibgp;
+    ctx.four_octet_as = n == nullptr || n->four_octet_as;
+    ctx.local_as = session.config().local_as;
+    std::optional<wire::IpAddress> local;
+    if (auto conn = session.established_conn())
+        local = transport.local_address(config.address, *conn);
+    if (!local) local = config.local_address;
+    ctx.self_ipv4 = config.next_hop_ipv4;
+    ctx.self_ipv6 = config.next_hop_ipv6;
+    if (local && local->is_v4() && !ctx.self_ipv4) ctx.self_ipv4 = local;
+    if (local && local->is_v6() && !ctx.self_ipv6) ctx.self_ipv6 = local;
+    return ctx;
+}
+
+}  // namespace
+
+void Core::send_family(const PeerPtr& peer, wire::Family family, TimePoint now, fsm::Actions& out) {
+    const auto* n = peer->session.negotiated();
+    if (n == nullptr || !n->has_family(family)) return;
+    if (family != wire::ipv4_unicast && family != wire::ipv6_unicast) return;
+    const auto ctx = export_context(peer->config, peer->session, transport_);
+    const auto opts = n->send_options();
+
+    // Group the routes by attribute set (shared by announce()) so that each
+    // UPDATE carries many prefixes: O(n log groups).
+    std::map<const wire::PathAttributes*, std::vector<wire::Prefix>> groups;
+    for (const auto& [prefix, attrs] : announced_)
+        if (family_of(prefix) == family) groups[attrs.get()].push_back(prefix);
+    for (const auto& [attrs, prefixes] : groups) {
+        auto exported = export_attributes(*attrs, family, ctx);
+        if (!exported) {
+            log_.log(LogLevel::warning,
+                     "peer {}: {} route(s) of {} not sent: no next hop of that family "
+                     "(set PeerConfig::next_hop_{})",
+                     peer->config.address.to_string(), prefixes.size(), family.name(),
+                     family.afi == wire::Afi::ipv6 ? "ipv6" : "ipv4");
+            continue;
+        }
+        for (const auto& u : build_announcements(family, *exported, prefixes, opts))
+            if (!peer->session.send_update(u, now, out))
+                log_.log(LogLevel::warning, "peer {}: an UPDATE of {} could not be sent",
+                         peer->config.address.to_string(), family.name());
+    }
+}
+
+void Core::send_initial_table(const PeerPtr& peer, TimePoint now, fsm::Actions& out) {
+    const auto* n = peer->session.negotiated();
+    if (n == nullptr) return;
+    const auto families = n->families;
+    if (peer->config.export_routes)
+        for (auto f : families) send_family(peer, f, now, out);
+    // RFC 4724 §2: End-of-RIB after the initial table, for every family.
+    for (auto f : families) peer->session.send_update(wire::make_end_of_rib(f), now, out);
+}
+
+void Core::export_change(const wire::Prefix& prefix, const wire::PathAttributes* attributes,
+                         TimePoint now) {
+    const auto family = family_of(prefix);
+    const std::vector<wire::Prefix> one{prefix};
+    auto snapshot = peers_;  // handlers may add or remove peers
+    for (const auto& [addr, peer] : snapshot) {
+        if (peer->removed || !peer->config.export_routes) continue;
+        if (peer->session.state() != fsm::State::established) continue;
+        const auto* n = peer->session.negotiated();
+        if (n == nullptr || !n->has_family(family)) continue;
+        run(peer, now, [&](fsm::Session& s, fsm::Actions& out) {
+            const auto opts = n->send_options();
+            std::optional<wire::PathAttributes> exported;
+            if (attributes != nullptr)
+                exported = export_attributes(*attributes, family,
+                                             export_context(peer->config, s, transport_));
+            const auto updates = exported ? build_announcements(family, *exported, one, opts)
+                                          : build_withdrawals(family, one, opts);
+            for (const auto& u : updates) s.send_update(u, now, out);
+        });
+    }
+}
+
+void Core::emit_route(const Peer& peer, RouteEvent::Kind kind, const ReceivedRoute& route) {
+    if (log_.enabled(LogLevel::debug) && kind != RouteEvent::Kind::end_of_rib)
+        log_.log(LogLevel::debug, "peer {}: {} {}", peer.config.address.to_string(),
+                 to_string(kind), route.prefix.to_string());
+    RouteEvent ev;
+    ev.kind = kind;
+    ev.peer = peer.config.address;
+    ev.peer_as = peer.peer_as();
+    ev.route = route;
+    notify(route_subs_, log_, ev);
+}
+
+void Core::erase_peer(const PeerPtr& peer) {
+    peer->removed = true;
+    peer->table.clear([&](RouteEvent::Kind k, const ReceivedRoute& r) { emit_route(*peer, k, r); });
+    peers_.erase(peer->config.address);
+    transport_.forget(peer->config.address);
+}
+
+// ---- lifecycle and peers -------------------------------------------------------------
+
+void Core::start(TimePoint now) {
+    running_ = true;
+    auto snapshot = peers_;
+    for (const auto& [addr, peer] : snapshot)
+        if (!peer->admin_down && !peer->removed)
+            run(peer, now, [&](fsm::Session& s, fsm::Actions& out) { s.start(now, out); });
+}
+
+void Core::stop_all(std::string_view message, TimePoint now) {
+    auto snapshot = peers_;
+    for (const auto& [addr, peer] : snapshot) {
+        if (peer->removed) continue;
+        run(peer, now, [&](fsm::Session& s, fsm::Actions& out) { s.stop(now, out, message); });
+    }
+    running_ = false;
+    for (const auto& [addr, peer] : peers_) transport_.set_deadline(addr, std::nullopt);
+}
+
+void Core::add_peer(PeerConfig config, TimePoint now, bool dynamic) {
+    validate(config);
+    if (config.address.is_unspecified()) throw std::invalid_argument("peer address missing");
+    if (peers_.count(config.address) != 0)
+        throw std::invalid_argument("peer " + config.address.to_string() + " exists already");
+    auto sc = session_config(config, config_);
+    auto peer = std::make_shared<Peer>(std::move(config), std::move(sc));
+    peer->dynamic = dynamic;
+    peers_.emplace(peer->config.address, peer);
+    log_.log(LogLevel::info, "peer {}: added{}{}", peer_name(peer->config, peer->config.peer_as),
+             dynamic ? " (dynamic)" : "", peer->config.passive ? " (passive)" : "");
+    if (running_) run(peer, now, [&](fsm::Session& s, fsm::Actions& out) { s.start(now, out); });
+}
+
+void Core::change_peer(PeerConfig config, TimePoint now) {
+    validate(config);
+    auto peer = find(config.address);
+    if (!peer) throw std::invalid_argument("no peer " + config.address.to_string());
+    const bool reset_transport = transport_differs(peer->config, config);
+    const bool export_on = !peer->config.export_routes && config.export_routes;
+    const bool export_off = peer->config.export_routes && !config.export_routes;
+    auto sc = session_config(config, config_);
+    peer->config = std::move(config);
+    log_.log(LogLevel::info, "peer {}: configuration changed{}",
+             peer_name(peer->config, peer->peer_as()),
+             reset_transport ? " (transport: session reset)" : "");
+    if (reset_transport) {
+        run(peer, now, [&](fsm::Session& s, fsm::Actions& out) {
+            s.stop(now, out, "configuration changed",
+                   wire::cease_subcode::other_configuration_change);
+        });
+        if (peer->removed) return;
+    }
+    bool was_reset = false;
+    run(peer, now, [&](fsm::Session& s, fsm::Actions& out) {
+        was_reset = s.reconfigure(std::move(sc), now, out);
+    });
+    if (peer->removed) return;
+    if (reset_transport && running_ && !peer->admin_down)
+        run(peer, now, [&](fsm::Session& s, fsm::Actions& out) { s.start(now, out); });
+    if (!reset_transport && !was_reset && peer->session.state() == fsm::State::established &&
+        (export_on || export_off)) {
+        run(peer, now, [&](fsm::Session& s, fsm::Actions& out) {
+            const auto* n = s.negotiated();
+            if (n == nullptr) return;
+            if (export_on) {
+                for (auto f : n->families) send_family(peer, f, now, out);
+                return;
+            }
+            for (auto f : {wire::ipv4_unicast, wire::ipv6_unicast}) {
+                if (!n->has_family(f)) continue;
+                std::vector<wire::Prefix> prefixes;
+                for (const auto& [p, a] : announced_)
+                    if (family_of(p) == f) prefixes.push_back(p);
+                for (const auto& u : build_withdrawals(f, prefixes, n->send_options()))
+                    s.send_update(u, now, out);
+            }
+        });
+    }
+}
+
+bool Core::remove_peer(const wire::IpAddress& address, std::string_view message, TimePoint now) {
+    auto peer = find(address);
+    if (!peer) return false;
+    log_.log(LogLevel::info, "peer {}: removed", peer_name(peer->config, peer->peer_as()));
+    run(peer, now, [&](fsm::Session& s, fsm::Actions& out) {
+        s.stop(now, out, message, wire::cease_subcode::peer_deconfigured);
+    });
+    if (!peer->removed) erase_peer(peer);
+    return true;
+}
+
+bool Core::stop_peer(const wire::IpAddress& address, std::string_view message, TimePoint now) {
+    auto peer = find(address);
+    if (!peer) return false;
+    peer->admin_down = true;
+    run(peer, now, [&](fsm::Session& s, fsm::Actions& out) { s.stop(now, out, message); });
+    return true;
+}
+
+bool Core::start_peer(const wire::IpAddress& address, TimePoint now) {
+    auto peer = find(address);
+    if (!peer) return false;
+    peer->admin_down = false;
+    if (running_) run(peer, now, [&](fsm::Session& s, fsm::Actions& out) { s.start(now, out); });
+    return true;
+}
+
+bool Core::reset_peer(const wire::IpAddress& address, std::string_view message, TimePoint now) {
+    auto peer = find(address);
+    if (!peer) return false;
+    run(peer, now, [&](fsm::Session& s, fsm::Actions& out) {
+        s.stop(now, out, message, wire::cease_subcode::administrative_reset);
+    });
+    if (!peer->removed && running_ && !peer->admin_down)
+        run(peer, now, [&](fsm::Session& s, fsm::Actions& out) { s.start(now, out); });
+    return true;
+}
+
+bool Core::has_peer(const wire::IpAddress& address) const { return peers_.count(address) != 0; }
+
+const PeerConfig* Core::peer_config(const wire::IpAddress& address) const {
+    auto p = find(address);
+    return p ? &p->config : nullptr;
+}
+
+std::vector<wire::IpAddress> Core::peer_addresses() const {
+    std::vector<wire::IpAddress> out;
+    for (const auto& [a, p] : peers_) out.push_back(a);
+    return out;
+}
+
+std::optional<PeerStatus> Core::peer(const wire::IpAddress& address) const {
+    auto p = find(address);
+    if (!p) return std::nullopt;
+    PeerStatus s;
+    s.address = address;
+    s.peer_as = p->peer_as();
+    s.description = p->config.description;
+    s.dynamic = p->dynamic;
+    s.admin_down = p->admin_down;
+    s.state = p->session.state();
+    s.established_since = p->established_since;
+    if (const auto* n = p->session.negotiated()) s.negotiated = *n;
+    s.last_error = p->session.last_error();
+    s.flap_count = p->session.flap_count();
+    s.routes_received = p->table.size();
+    s.routes_stale = p->table.stale_count();
+    s.updates_received = p->updates_received;
+    s.updates_sent = p->updates_sent;
+    auto info = transport_.info(address);
+    s.write_queue_bytes = info.write_queue_bytes;
+    s.local_endpoint = std::move(info.local_endpoint);
+    s.remote_endpoint = std::move(info.remote_endpoint);
+    return s;
+}
+
+std::vector<PeerStatus> Core::peers() const {
+    std::vector<PeerStatus> out;
+    for (const auto& [a, p] : peers_) out.push_back(*peer(a));
+    return out;
+}
+
+std::vector<ReceivedRoute> Core::received_routes(const wire::IpAddress& address) const {
+    auto p = find(address);
+    return p ? p->table.routes() : std::vector<ReceivedRoute>{};
+}
+
+// ---- transport events ----------------------------------------------------------------
+
+void Core::tcp_connected(const wire::IpAddress& address, TimePoint now) {
+    if (auto p = find(address))
+        run(p, now, [&](fsm::Session& s, fsm::Actions& out) { s.tcp_connected(now, out); });
+}
+
+bool Core::tcp_accepted(const wire::IpAddress& address, TimePoint now) {
+    auto p = find(address);
+    if (!p || p->admin_down || !running_) return false;
+    bool ok = false;
+    run(p, now, [&](fsm::Session& s, fsm::Actions& out) { ok = s.tcp_accepted(now, out); });
+    return ok && !p->removed;
+}
+
+void Core::tcp_failed(const wire::IpAddress& address, fsm::ConnId conn, TimePoint now,
+                      std::string_view why) {
+    if (auto p = find(address))
+        run(p, now, [&](fsm::Session& s, fsm::Actions& out) { s.tcp_failed(conn, now, out, why); });
+}
+
+void Core::receive(const wire::IpAddress& address, fsm::ConnId conn,
+                   std::span<const std::uint8_t> bytes, TimePoint now) {
+    if (auto p = find(address))
+        run(p, now, [&](fsm::Session& s, fsm::Actions& out) { s.receive(conn, bytes, now, out); });
+}
+
+void Core::poll(const wire::IpAddress& address, TimePoint now) {
+    if (auto p = find(address))
+        run(p, now, [&](fsm::Session& s, fsm::Actions& out) { s.poll(now, out); });
+}
+
+void Core::write_progress(const wire::IpAddress& address, TimePoint now, bool drained) {
+    if (auto p = find(address)) p->session.write_progress(now, drained);
+}
+
+// ---- routes --------------------------------------------------------------------------
+
+void Core::announce(Route route, TimePoint now) {
+    const auto& nh = route.attributes.next_hop;
+    if (nh && nh->afi() != route.prefix.afi())
+        throw std::invalid_argument("next hop " + nh->to_string() + " not of the family of " +
+                                    route.prefix.to_string());
+    route.attributes.mp_reach.reset();
+    route.attributes.mp_unreach.reset();
+    route.attributes.layout.clear();
+    auto& slot = announced_[route.prefix];
+    if (slot && *slot == route.attributes) return;  // unchanged
+    // Share the attribute set with recent announcements that have the same
+    // one (the usual case: many prefixes, few attribute sets), so that the
+    // initial table packs them together.
+    std::shared_ptr<const wire::PathAttributes> attrs;
+    for (const auto& recent : recent_attributes_)
+        if (*recent == route.attributes) attrs = recent;
+    if (!attrs) {
+        attrs = std::make_shared<const wire::PathAttributes>(std::move(route.attributes));
+        recent_attributes_.push_back(attrs);
+        if (recent_attributes_.size() > 8) recent_attributes_.pop_front();
+    }
+    slot = attrs;
+    log_.log(LogLevel::debug, "announce {}", route.prefix.to_string());
+    export_change(route.prefix, attrs.get(), now);
+}
+
+bool Core::withdraw(const wire::Prefix& prefix, TimePoint now) {
+    auto it = announced_.find(prefix);
+    if (it == announced_.end()) return false;
+    announced_.erase(it);
+    log_.log(LogLevel::debug, "withdraw {}", prefix.to_string());
+    export_change(prefix, nullptr, now);
+    return true;
+}
+
+std::vector<Route> Core::announced() const {
+    std::vector<Route> out;
+    for (const auto& [p, a] : announced_) out.push_back(Route{p, *a});
+    return out;
+}
+
+// ---- subscriptions -------------------------------------------------------------------
+
+SubscriptionId Core::on_state_change(Speaker::StateHandler handler) {
+    const auto id = next_subscription_++;
+    state_subs_.list.emplace_back(id, std::make_shared<Speaker::StateHandler>(std::move(handler)));
+    return id;
+}
+
+SubscriptionId Core::on_route(Speaker::RouteHandler handler) {
+    const auto id = next_subscription_++;
+    route_subs_.list.emplace_back(id, std::make_shared<Speaker::RouteHandler>(std::move(handler)));
+    return id;
+}
+
+SubscriptionId Core::on_update(Speaker::UpdateHandler handler) {
+    const auto id = next_subscription_++;
+    update_subs_.list.emplace_back(id,
+                                   std::make_shared<Speaker::UpdateHandler>(std::move(handler)));
+    return id;
+}
+
+bool Core::unsubscribe(SubscriptionId id) {
+    auto drop = [id](auto& subs) {
+        for (auto it = subs.list.begin(); it != subs.list.end(); ++it)
+            if (it->first == id) {
+                subs.list.erase(it);
+                return true;
+            }
+        return false;
+    };
+    return drop(state_subs_) || drop(route_subs_) || drop(update_subs_);
+}
+
+}  // namespace bgp::speaker_detail

@@ -1,0 +1,153 @@
+// The speaker's per-peer core, without sockets: one fsm::Session per peer, the
+// received-route tables, export of the announced routes, events and logging.
+// A Transport performs the I/O it asks for (Asio sockets in bgp::Speaker,
+// in-memory links in the simulation test) and feeds transport events back; the
+// caller passes `now` into every call, so the core runs on a simulated clock
+// as well as on the steady clock.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "bgp/fsm/session.hpp"
+#include "bgp/speaker/config.hpp"
+#include "bgp/speaker/events.hpp"
+#include "bgp/speaker/speaker.hpp"
+#include "speaker/log.hpp"
+#include "speaker/route_table.hpp"
+
+namespace bgp::speaker_detail {
+
+using TimePoint = fsm::Session::TimePoint;
+using Bytes = std::shared_ptr<const std::vector<std::uint8_t>>;
+
+/// Transport state of a peer, for PeerStatus.
+struct TransportInfo {
+    std::size_t write_queue_bytes = 0;
+    std::string local_endpoint;
+    std::string remote_endpoint;
+};
+
+/// The I/O the core asks for. Implementations must never call back into the
+/// Core from inside these calls (post / queue the completion instead).
+class Transport {
+  public:
+    virtual ~Transport() = default;
+    /// Open the outgoing connection to the peer; answer with Core::tcp_connected
+    /// or Core::tcp_failed(outgoing).
+    virtual void connect(const PeerConfig& peer) = 0;
+    virtual void send(const wire::IpAddress& peer, fsm::ConnId conn, Bytes bytes) = 0;
+    /// Close (after writing what is queued, when `flush`). No tcp_failed follows.
+    virtual void close(const wire::IpAddress& peer, fsm::ConnId conn, bool flush) = 0;
+    /// Call Core::poll(peer) at `when` (nullopt: cancel). One timer per peer.
+    virtual void set_deadline(const wire::IpAddress& peer, std::optional<TimePoint> when) = 0;
+    /// Our address on the connection (next hop self), if it exists.
+    [[nodiscard]] virtual std::optional<wire::IpAddress> local_address(const wire::IpAddress& peer,
+                                                                       fsm::ConnId conn) const = 0;
+    [[nodiscard]] virtual TransportInfo info(const wire::IpAddress& peer) const = 0;
+    /// The peer is removed: cancel its timer and its pending connect; open
+    /// connections are closed after flushing what is queued.
+    virtual void forget(const wire::IpAddress& peer) = 0;
+};
+
+/// Checks a peer configuration (throws std::invalid_argument with the reason).
+void validate(const PeerConfig& config);
+/// The session configuration of a peer, with the speaker's defaults.
+[[nodiscard]] fsm::SessionConfig session_config(const PeerConfig& peer,
+                                                const SpeakerConfig& speaker);
+
+class Core {
+  public:
+    Core(SpeakerConfig config, Transport& transport, Logger& log);
+    ~Core();
+    Core(const Core&) = delete;
+    Core& operator=(const Core&) = delete;
+
+    [[nodiscard]] const SpeakerConfig& config() const { return config_; }
+
+    /// Starts every peer not administratively down (and those added later).
+    void start(TimePoint now);
+    /// Administrative shutdown of every peer (they restart with start()).
+    void stop_all(std::string_view message, TimePoint now);
+    [[nodiscard]] bool running() const { return running_; }
+
+    // Peers.
+    void add_peer(PeerConfig config, TimePoint now, bool dynamic = false);
+    void change_peer(PeerConfig config, TimePoint now);
+    bool remove_peer(const wire::IpAddress& address, std::string_view message, TimePoint now);
+    bool stop_peer(const wire::IpAddress& address, std::string_view message, TimePoint now);
+    bool start_peer(const wire::IpAddress& address, TimePoint now);
+    bool reset_peer(const wire::IpAddress& address, std::string_view message, TimePoint now);
+    [[nodiscard]] bool has_peer(const wire::IpAddress& address) const;
+    [[nodiscard]] const PeerConfig* peer_config(const wire::IpAddress& address) const;
+    [[nodiscard]] std::vector<wire::IpAddress> peer_addresses() const;
+    [[nodiscard]] std::vector<PeerStatus> peers() const;
+    [[nodiscard]] std::optional<PeerStatus> peer(const wire::IpAddress& address) const;
+    [[nodiscard]] std::vector<ReceivedRoute> received_routes(const wire::IpAddress& address) const;
+
+    // Transport events.
+    void tcp_connected(const wire::IpAddress& peer, TimePoint now);
+    /// False: refuse the connection (the transport closes it).
+    [[nodiscard]] bool tcp_accepted(const wire::IpAddress& peer, TimePoint now);
+    void tcp_failed(const wire::IpAddress& peer, fsm::ConnId conn, TimePoint now,
+                    std::string_view why);
+    void receive(const wire::IpAddress& peer, fsm::ConnId conn, std::span<const std::uint8_t> bytes,
+                 TimePoint now);
+    void poll(const wire::IpAddress& peer, TimePoint now);
+    void write_progress(const wire::IpAddress& peer, TimePoint now, bool drained);
+
+    // Our routes.
+    void announce(Route route, TimePoint now);
+    bool withdraw(const wire::Prefix& prefix, TimePoint now);
+    [[nodiscard]] std::vector<Route> announced() const;
+
+    // Events.
+    SubscriptionId on_state_change(Speaker::StateHandler handler);
+    SubscriptionId on_route(Speaker::RouteHandler handler);
+    SubscriptionId on_update(Speaker::UpdateHandler handler);
+    bool unsubscribe(SubscriptionId id);
+
+  private:
+    struct Peer;
+    using PeerPtr = std::shared_ptr<Peer>;
+
+    PeerPtr find(const wire::IpAddress& address) const;
+    /// Runs one FSM call and performs the actions it produced.
+    void run(const PeerPtr& peer, TimePoint now,
+             const std::function<void(fsm::Session&, fsm::Actions&)>& call);
+    void perform(const PeerPtr& peer, fsm::Actions& actions, TimePoint now);
+    void on_state(const PeerPtr& peer, const fsm::StateChangeAction& change, TimePoint now);
+    void send_initial_table(const PeerPtr& peer, TimePoint now, fsm::Actions& out);
+    void send_family(const PeerPtr& peer, wire::Family family, TimePoint now, fsm::Actions& out);
+    void export_change(const wire::Prefix& prefix, const wire::PathAttributes* attributes,
+                       TimePoint now);
+    void emit_route(const Peer& peer, RouteEvent::Kind kind, const ReceivedRoute& route);
+    void erase_peer(const PeerPtr& peer);
+
+    SpeakerConfig config_;
+    Transport& transport_;
+    Logger& log_;
+    bool running_ = false;
+    std::map<wire::IpAddress, PeerPtr> peers_;
+    std::map<wire::Prefix, std::shared_ptr<const wire::PathAttributes>> announced_;
+    std::deque<std::shared_ptr<const wire::PathAttributes>> recent_attributes_;
+
+    template <class H>
+    struct Subscribers {
+        std::vector<std::pair<SubscriptionId, std::shared_ptr<H>>> list;
+    };
+    Subscribers<Speaker::StateHandler> state_subs_;
+    Subscribers<Speaker::RouteHandler> route_subs_;
+    Subscribers<Speaker::UpdateHandler> update_subs_;
+    SubscriptionId next_subscription_ = 1;
+};
+
+}  // namespace bgp::speaker_detail

@@ -82,6 +82,24 @@ void reconcile_as4(wire::PathAttributes& attrs) {
     attrs.erase(static_cast<std::uint8_t>(wire::AttrType::as4_aggregator));
 }
 
+void add_as4_attributes(wire::PathAttributes& attrs) {
+    attrs.erase(static_cast<std::uint8_t>(wire::AttrType::as4_path));
+    attrs.erase(static_cast<std::uint8_t>(wire::AttrType::as4_aggregator));
+    if (attrs.as_path) {
+        bool wide = false;
+        for (const auto& s : attrs.as_path->segments)
+            for (auto asn : s.asns) wide = wide || asn > 0xFFFF;
+        if (wide) {
+            wire::AsPath as4;
+            for (const auto& s : attrs.as_path->segments)
+                if (!is_confed(s.type)) as4.segments.push_back(s);
+            if (!as4.segments.empty()) attrs.as4_path = std::move(as4);
+        }
+    }
+    if (attrs.aggregator && attrs.aggregator->asn > 0xFFFF)
+        attrs.as4_aggregator = *attrs.aggregator;
+}
+
 bool discard_as4_attributes(wire::PathAttributes& attrs) {
     const bool had = attrs.as4_path.has_value() || attrs.as4_aggregator.has_value();
     attrs.erase(static_cast<std::uint8_t>(wire::AttrType::as4_path));

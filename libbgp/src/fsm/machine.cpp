@@ -1,7 +1,8 @@
-// The RFC 4271 §8.2.2 state machine, one instance per TCP connection, and the
-// session around them: collision detection (§6.8), automatic restart with
-// IdleHold back-off, timers (§10, RFC 9687), framing, and the graceful-restart
-// helper. See docs/fsm.md for the event table and the deliberate deviations.
+// The session around the per-connection RFC 4271 §8 state machines: state
+// reporting, sending, dropping a connection (automatic restart with IdleHold
+// back-off, graceful-restart hand-off), administrative and TCP events, timers
+// (§10, RFC 9687). The event tables are in machine_events.cpp, messages and
+// collision detection in machine_messages.cpp; docs/fsm.md has the overview.
 #include "fsm/machine.hpp"
 
 #include <algorithm>
@@ -9,26 +10,13 @@
 #include <string>
 
 #include "bgp/fsm/as4.hpp"
-#include "bgp/fsm/role.hpp"
+#include "fsm/machine_util.hpp"
 
 namespace bgp::fsm::detail {
 
 namespace {
 
 using std::chrono::seconds;
-
-/// §8.2.2 OpenSent: "sets the HoldTimer to a large value (4 minutes suggested)".
-constexpr seconds open_sent_hold{240};
-constexpr std::uint8_t cease = static_cast<std::uint8_t>(wire::NotifCode::cease);
-
-wire::Notification notif(wire::NotifCode code, std::uint8_t subcode,
-                         std::vector<std::uint8_t> data = {}) {
-    return wire::Notification{static_cast<std::uint8_t>(code), subcode, std::move(data)};
-}
-
-wire::Notification from_error(const wire::DecodeError& e) {
-    return wire::Notification{e.code, e.subcode, e.data};
-}
 
 void validate(const SessionConfig& c) {
     auto fail = [](const std::string& why) { throw std::invalid_argument("bgp::fsm: " + why); };
@@ -65,93 +53,10 @@ bool needs_reset(const SessionConfig& a, const SessionConfig& b) {
            ap(a.add_path) != ap(b.add_path) || a.role != b.role || a.strict_role != b.strict_role ||
            ga.enabled != gb.enabled || ga.restart_time != gb.restart_time ||
            ga.notification != gb.notification ||
-           ga.long_lived_stale_time != gb.long_lived_stale_time || a.hostname != b.hostname ||
-           a.min_hold_time != b.min_hold_time;
-}
-
-std::string secs(seconds s) { return std::to_string(s.count()) + " s"; }
-
-std::uint8_t fsm_error_subcode(State s) {
-    switch (s) {
-        case State::open_sent:
-            return wire::fsm_subcode::unexpected_message_in_open_sent;
-        case State::open_confirm:
-            return wire::fsm_subcode::unexpected_message_in_open_confirm;
-        case State::established:
-            return wire::fsm_subcode::unexpected_message_in_established;
-        default:
-            return wire::fsm_subcode::unspecified;
-    }
-}
-
-bool is_start(Event e) {
-    const auto n = static_cast<int>(e);
-    return n == 1 || (n >= 3 && n <= 7);
+           ga.long_lived_stale_time != gb.long_lived_stale_time || a.hostname != b.hostname;
 }
 
 }  // namespace
-
-std::string_view to_string(Event e) {
-    switch (e) {
-        case Event::manual_start:
-            return "ManualStart";
-        case Event::manual_stop:
-            return "ManualStop";
-        case Event::automatic_start:
-            return "AutomaticStart";
-        case Event::manual_start_with_passive_tcp_establishment:
-            return "ManualStart_with_PassiveTcpEstablishment";
-        case Event::automatic_start_with_passive_tcp_establishment:
-            return "AutomaticStart_with_PassiveTcpEstablishment";
-        case Event::automatic_start_with_damp_peer_oscillations:
-            return "AutomaticStart_with_DampPeerOscillations";
-        case Event::automatic_start_with_damp_peer_oscillations_and_passive_tcp_establishment:
-            return "AutomaticStart_with_DampPeerOscillations_and_PassiveTcpEstablishment";
-        case Event::automatic_stop:
-            return "AutomaticStop";
-        case Event::connect_retry_timer_expires:
-            return "ConnectRetryTimer_Expires";
-        case Event::hold_timer_expires:
-            return "HoldTimer_Expires";
-        case Event::keepalive_timer_expires:
-            return "KeepaliveTimer_Expires";
-        case Event::delay_open_timer_expires:
-            return "DelayOpenTimer_Expires";
-        case Event::idle_hold_timer_expires:
-            return "IdleHoldTimer_Expires";
-        case Event::tcp_connection_valid:
-            return "TcpConnection_Valid";
-        case Event::tcp_cr_invalid:
-            return "Tcp_CR_Invalid";
-        case Event::tcp_cr_acked:
-            return "Tcp_CR_Acked";
-        case Event::tcp_connection_confirmed:
-            return "TcpConnectionConfirmed";
-        case Event::tcp_connection_fails:
-            return "TcpConnectionFails";
-        case Event::bgp_open:
-            return "BGPOpen";
-        case Event::bgp_open_with_delay_open_timer_running:
-            return "BGPOpen with DelayOpenTimer running";
-        case Event::bgp_header_err:
-            return "BGPHeaderErr";
-        case Event::bgp_open_msg_err:
-            return "BGPOpenMsgErr";
-        case Event::open_collision_dump:
-            return "OpenCollisionDump";
-        case Event::notif_msg_ver_err:
-            return "NotifMsgVerErr";
-        case Event::notif_msg:
-            return "NotifMsg";
-        case Event::keepalive_msg:
-            return "KeepAliveMsg";
-        case Event::update_msg:
-            return "UpdateMsg";
-        case Event::update_msg_err:
-            return "UpdateMsgErr";
-    }
-    return "?";
-}
 
 Machine::Machine(SessionConfig config) : config_(std::move(config)) {
     validate(config_);
@@ -339,8 +244,11 @@ void Machine::stop(TimePoint now, Actions& out, std::string_view message, std::u
     connect_retry_counter_ = 0;
     flap_count_ = 0;
     const auto n = wire::Notification::shutdown(subcode, message);
-    // The established connection first, so that its state change is the one reported.
-    for (ConnId id : {ConnId::incoming, ConnId::outgoing}) {
+    // The less advanced connection first, so that the session reports one
+    // change, from its real state to Idle.
+    const bool out_first = c(ConnId::outgoing).state <= c(ConnId::incoming).state;
+    for (ConnId id : {out_first ? ConnId::outgoing : ConnId::incoming,
+                      out_first ? ConnId::incoming : ConnId::outgoing}) {
         Conn& x = c(id);
         if (x.state == State::idle) continue;
         Reason r{Reason::Kind::admin_stop, std::nullopt, "ManualStop"};
@@ -402,6 +310,22 @@ void Machine::tcp_connected(TimePoint now, Actions& out) {
 
 bool Machine::tcp_accepted(TimePoint now, Actions& out) {
     Conn& i = c(ConnId::incoming);
+    if (admin_up_ && i.state == State::established && i.neg && i.neg->graceful_restart) {
+        // RFC 4724 §4.2 (as FRR does on accept): the peer, which advertised GR,
+        // connects again while its connection is Established: it restarted. The
+        // old connection goes without a NOTIFICATION, its routes stay (stale),
+        // and the new one takes the slot.
+        drop(i, now, out,
+             Reason{Reason::Kind::tcp_failed, std::nullopt,
+                    "peer connected again while Established: restarting (RFC 4724 §4.2)"},
+             false, State::idle, false);
+        idle_hold_.reset();
+        Conn& o = c(ConnId::outgoing);
+        if (o.state == State::idle) {
+            set_state(o, State::active, out);
+            if (!config_.passive) o.connect_retry = now + config_.connect_retry_time;
+        }
+    }
     // §8.2.2 Idle refuses connections; one incoming connection at a time.
     if (!admin_up_ || c(ConnId::outgoing).state == State::idle || i.state != State::idle)
         return false;
@@ -440,554 +364,6 @@ void Machine::inject(ConnId id, Event e, TimePoint now, Actions& out, EventData 
         handle(x, e, now, out, data);
     }
     sync(out);
-}
-
-// ---- the per-state tables -----------------------------------------------------------
-
-void Machine::handle(Conn& x, Event e, TimePoint now, Actions& out, const EventData& d) {
-    switch (x.state) {
-        case State::idle:
-            return;  // §8.2.2 Idle: every other event is ignored (start: see start())
-        case State::connect:
-        case State::active:
-            return in_connect_or_active(x, e, now, out, d);
-        case State::open_sent:
-            return in_open_sent(x, e, now, out, d);
-        case State::open_confirm:
-            return in_open_confirm(x, e, now, out, d);
-        case State::established:
-            return in_established(x, e, now, out, d);
-    }
-}
-
-void Machine::in_connect_or_active(Conn& x, Event e, TimePoint now, Actions& out,
-                                   const EventData& d) {
-    const bool in_connect = x.state == State::connect;
-    const bool delay_running = x.delay_open.has_value();
-    const std::string where = in_connect ? "Connect" : "Active";
-    auto unexpected_event = [&] {
-        drop(x, now, out,
-             Reason{Reason::Kind::none, std::nullopt, std::string(to_string(e)) + " in " + where},
-             true);
-    };
-    switch (e) {
-        case Event::manual_stop:
-            if (x.tcp_up && delay_running) {
-                send_notification(
-                    x, notif(wire::NotifCode::cease, wire::cease_subcode::administrative_shutdown),
-                    now, out);
-            }
-            connect_retry_counter_ = 0;
-            drop(x, now, out, Reason{Reason::Kind::admin_stop, std::nullopt, "ManualStop"}, false);
-            return;
-        case Event::connect_retry_timer_expires:
-            if (x.id == ConnId::incoming) return;  // only the outgoing FSM connects
-            if (in_connect) {
-                // Drop the attempt, restart the timer, try again.
-                if (x.tcp_up || x.state == State::connect)
-                    out.emplace_back(CloseAction{x.id, false});
-                x.tcp_up = false;
-                ++x.gen;
-                x.delay_open.reset();
-                x.rx.clear();
-                pending_ = Reason{
-                    Reason::Kind::timer_expired, std::nullopt,
-                    "connect retry timer expired (" + secs(config_.connect_retry_time) + ")"};
-                connect(x, now, out);
-            } else if (other(x).state >= State::open_sent || config_.passive) {
-                // Deviation: a connection from the peer is making progress; a
-                // second one would only collide. Wait another round.
-                x.connect_retry = now + config_.connect_retry_time;
-            } else {
-                pending_ = Reason{
-                    Reason::Kind::timer_expired, std::nullopt,
-                    "connect retry timer expired (" + secs(config_.connect_retry_time) + ")"};
-                connect(x, now, out);
-            }
-            return;
-        case Event::delay_open_timer_expires:
-            if (!x.tcp_up) return unexpected_event();
-            x.delay_open.reset();
-            send_open(x, now, out);
-            x.hold = now + open_sent_hold;
-            pending_ = Reason{Reason::Kind::timer_expired, std::nullopt,
-                              "delay open timer expired: OPEN sent"};
-            set_state(x, State::open_sent, out);
-            return;
-        case Event::tcp_connection_valid:
-        case Event::tcp_cr_invalid:
-            return;  // the driver validates sources; nothing changes here
-        case Event::tcp_cr_acked:
-        case Event::tcp_connection_confirmed:
-            x.tcp_up = true;
-            x.connect_retry.reset();
-            if (config_.delay_open_time) {
-                x.delay_open = now + *config_.delay_open_time;
-                return;
-            }
-            send_open(x, now, out);
-            x.hold = now + open_sent_hold;
-            pending_ = Reason{Reason::Kind::none, std::nullopt,
-                              x.id == ConnId::outgoing ? "connected: OPEN sent"
-                                                       : "accepted connection: OPEN sent"};
-            set_state(x, State::open_sent, out);
-            return;
-        case Event::tcp_connection_fails: {
-            Reason r{Reason::Kind::tcp_failed, std::nullopt,
-                     "TCP connection failed" + (d.text.empty() ? "" : ": " + d.text)};
-            if (in_connect && x.id == ConnId::outgoing) {
-                // RFC: Active when DelayOpen was running, Idle otherwise. We go to
-                // Active with the ConnectRetryTimer either way (as BIRD and FRR):
-                // the peer may connect to us meanwhile.
-                drop(x, now, out, std::move(r), false, State::active);
-                x.connect_retry = now + config_.connect_retry_time;
-            } else {
-                drop(x, now, out, std::move(r), true);
-            }
-            return;
-        }
-        case Event::bgp_open_with_delay_open_timer_running:
-            if (d.open == nullptr || !delay_running || !x.tcp_up) return unexpected_event();
-            open_received(x, *d.open, true, now, out);
-            return;
-        case Event::bgp_header_err:
-        case Event::bgp_open_msg_err:
-            if (d.notification && x.tcp_up) {
-                error_with_notification(x, *d.notification, now, out, d.text);
-            } else {
-                unexpected_event();
-            }
-            return;
-        case Event::notif_msg_ver_err:
-            drop(x, now, out,
-                 Reason{Reason::Kind::notification_received,
-                        d.notification ? std::optional(*d.notification) : std::nullopt,
-                        "received NOTIFICATION (version)"},
-                 !delay_running);
-            return;
-        default:
-            if (is_start(e)) return;  // ignored outside Idle
-            // 8, 10, 11, 13, 19, 23, 25-28.
-            return unexpected_event();
-    }
-}
-
-void Machine::in_open_sent(Conn& x, Event e, TimePoint now, Actions& out, const EventData& d) {
-    switch (e) {
-        case Event::manual_stop:
-        case Event::automatic_stop: {
-            auto n = d.notification ? *d.notification
-                                    : notif(wire::NotifCode::cease,
-                                            wire::cease_subcode::administrative_shutdown);
-            send_notification(x, n, now, out);
-            const bool manual = e == Event::manual_stop;
-            if (manual) connect_retry_counter_ = 0;
-            drop(x, now, out,
-                 Reason{manual ? Reason::Kind::admin_stop : Reason::Kind::notification_sent, n,
-                        std::string(to_string(e)) + ": sent " + n.describe()},
-                 !manual);
-            return;
-        }
-        case Event::hold_timer_expires: {
-            auto n = notif(wire::NotifCode::hold_timer_expired, 0);
-            send_notification(x, n, now, out);
-            drop(x, now, out,
-                 Reason{Reason::Kind::timer_expired, n,
-                        "hold timer expired in OpenSent (" + secs(open_sent_hold) + ")"},
-                 true);
-            return;
-        }
-        case Event::tcp_connection_valid:
-        case Event::tcp_cr_invalid:
-        case Event::tcp_cr_acked:
-        case Event::tcp_connection_confirmed:
-            return;  // a second connection runs its own FSM (collision tracking)
-        case Event::tcp_connection_fails: {
-            Reason r{Reason::Kind::tcp_failed, std::nullopt,
-                     "TCP connection failed in OpenSent" + (d.text.empty() ? "" : ": " + d.text)};
-            if (x.id == ConnId::outgoing) {
-                // §8.2.2: close, restart the ConnectRetryTimer, continue to listen: Active.
-                drop(x, now, out, std::move(r), false, State::active);
-                if (!config_.passive) x.connect_retry = now + config_.connect_retry_time;
-            } else {
-                drop(x, now, out, std::move(r), false);
-            }
-            return;
-        }
-        case Event::bgp_open:
-            if (d.open == nullptr) break;
-            open_received(x, *d.open, false, now, out);
-            return;
-        case Event::bgp_header_err:
-        case Event::bgp_open_msg_err:
-            if (!d.notification) break;
-            error_with_notification(x, *d.notification, now, out, d.text);
-            return;
-        case Event::open_collision_dump: {
-            auto n =
-                notif(wire::NotifCode::cease, wire::cease_subcode::connection_collision_resolution);
-            send_notification(x, n, now, out);
-            drop(x, now, out,
-                 Reason{Reason::Kind::collision, n,
-                        "connection collision (RFC 4271 §6.8): " + d.text},
-                 true);
-            return;
-        }
-        case Event::notif_msg_ver_err:
-            drop(x, now, out,
-                 Reason{Reason::Kind::notification_received,
-                        d.notification ? std::optional(*d.notification) : std::nullopt,
-                        "received NOTIFICATION in OpenSent"},
-                 false);
-            return;
-        case Event::notif_msg: {
-            // RFC: "any other event" (FSM Error). A NOTIFICATION is not answered
-            // with one: the peer has already closed.
-            Reason r{Reason::Kind::notification_received,
-                     d.notification ? std::optional(*d.notification) : std::nullopt,
-                     "received " + (d.notification ? d.notification->describe() : "NOTIFICATION")};
-            drop(x, now, out, std::move(r), true);
-            return;
-        }
-        default:
-            if (is_start(e)) return;
-            break;
-    }
-    // 9, 11, 12, 13, 20, 26, 27, 28: FSM Error (RFC 6608 subcode 1).
-    auto n = notif(wire::NotifCode::fsm_error, fsm_error_subcode(x.state));
-    error_with_notification(x, n, now, out, std::string(to_string(e)) + " in OpenSent");
-}
-
-void Machine::in_open_confirm(Conn& x, Event e, TimePoint now, Actions& out, const EventData& d) {
-    switch (e) {
-        case Event::manual_stop:
-        case Event::automatic_stop:
-        case Event::hold_timer_expires:
-        case Event::tcp_connection_valid:
-        case Event::tcp_cr_invalid:
-        case Event::tcp_cr_acked:
-        case Event::tcp_connection_confirmed:
-        case Event::bgp_header_err:
-        case Event::bgp_open_msg_err:
-        case Event::open_collision_dump:
-        case Event::notif_msg_ver_err:
-        case Event::notif_msg:
-            // Same actions as in OpenSent (§8.2.2 lists them alike).
-            return in_open_sent(x, e, now, out, d);
-        case Event::keepalive_timer_expires:
-            send(x, wire::Message{wire::Keepalive{}}, now, out);
-            if (x.neg && x.neg->keepalive_time.count() > 0)
-                x.keepalive = now + x.neg->keepalive_time;
-            return;
-        case Event::tcp_connection_fails:
-            drop(x, now, out,
-                 Reason{Reason::Kind::tcp_failed, std::nullopt,
-                        "TCP connection failed in OpenConfirm" +
-                            (d.text.empty() ? "" : ": " + d.text)},
-                 true);
-            return;
-        case Event::keepalive_msg:
-            become_established(x, now, out);
-            return;
-        default:
-            if (is_start(e)) return;
-            break;
-    }
-    // 9, 12, 13, 19 (a second OPEN on this connection), 20, 27, 28: FSM Error.
-    auto n = notif(wire::NotifCode::fsm_error, fsm_error_subcode(x.state));
-    error_with_notification(x, n, now, out, std::string(to_string(e)) + " in OpenConfirm");
-}
-
-void Machine::in_established(Conn& x, Event e, TimePoint now, Actions& out, const EventData& d) {
-    switch (e) {
-        case Event::manual_stop:
-        case Event::automatic_stop:
-        case Event::tcp_connection_valid:
-        case Event::tcp_cr_invalid:
-        case Event::tcp_cr_acked:
-        case Event::tcp_connection_confirmed:
-        case Event::bgp_header_err:
-        case Event::bgp_open_msg_err:
-        case Event::open_collision_dump:
-            return in_open_sent(x, e, now, out, d);
-        case Event::hold_timer_expires: {
-            auto n = notif(wire::NotifCode::hold_timer_expired, 0);
-            send_notification(x, n, now, out);
-            const auto hold = x.neg ? x.neg->hold_time : config_.hold_time;
-            drop(x, now, out,
-                 Reason{Reason::Kind::timer_expired, n, "hold timer expired (" + secs(hold) + ")"},
-                 true);
-            return;
-        }
-        case Event::keepalive_timer_expires:
-            send(x, wire::Message{wire::Keepalive{}}, now, out);
-            if (x.neg && x.neg->keepalive_time.count() > 0)
-                x.keepalive = now + x.neg->keepalive_time;
-            return;
-        case Event::tcp_connection_fails:
-            drop(x, now, out,
-                 Reason{Reason::Kind::tcp_failed, std::nullopt,
-                        "TCP connection failed" + (d.text.empty() ? "" : ": " + d.text)},
-                 true);
-            return;
-        case Event::notif_msg_ver_err:
-        case Event::notif_msg:
-            drop(x, now, out,
-                 Reason{
-                     Reason::Kind::notification_received,
-                     d.notification ? std::optional(*d.notification) : std::nullopt,
-                     "received " + (d.notification ? d.notification->describe() : "NOTIFICATION")},
-                 true);
-            return;
-        case Event::keepalive_msg:
-            if (x.neg && x.neg->hold_time.count() > 0) x.hold = now + x.neg->hold_time;
-            return;
-        case Event::update_msg:
-            if (x.neg && x.neg->hold_time.count() > 0) x.hold = now + x.neg->hold_time;
-            if (d.message) established_message(x, *d.message, now, out);
-            return;
-        case Event::update_msg_err:
-            if (!d.notification) break;
-            error_with_notification(x, *d.notification, now, out, d.text);
-            return;
-        default:
-            if (is_start(e)) return;
-            break;
-    }
-    // 9, 12, 13, 19, 20: FSM Error (RFC 6608 subcode 3).
-    auto n = notif(wire::NotifCode::fsm_error, fsm_error_subcode(x.state));
-    error_with_notification(x, n, now, out, std::string(to_string(e)) + " in Established");
-}
-
-// ---- OPEN, collision, Established ---------------------------------------------------
-
-void Machine::open_received(Conn& x, const wire::Open& open, bool delay_open_running, TimePoint now,
-                            Actions& out) {
-    auto r = negotiate(config_, local_open_, open);
-    if (!r) {
-        // BGPOpenMsgErr (event 22).
-        if (delay_open_running) x.delay_open.reset();
-        error_with_notification(x, r.error(), now, out, "OPEN refused");
-        return;
-    }
-    x.connect_retry.reset();
-    if (delay_open_running) {
-        x.delay_open.reset();
-        send_open(x, now, out);
-    }
-    x.neg = std::move(*r);
-    if (!resolve_collision(x, now, out)) return;
-    send(x, wire::Message{wire::Keepalive{}}, now, out);
-    const auto& n = *x.neg;
-    x.hold.reset();
-    x.keepalive.reset();
-    if (n.hold_time.count() > 0) {
-        x.hold = now + n.hold_time;
-        x.keepalive = now + n.keepalive_time;
-    }
-    pending_ = Reason{
-        Reason::Kind::open_received, std::nullopt,
-        "OPEN received: AS " + std::to_string(n.peer_as) + ", hold time " + secs(n.hold_time)};
-    set_state(x, State::open_confirm, out);
-}
-
-bool Machine::resolve_collision(Conn& x, TimePoint now, Actions& out) {
-    Conn& y = other(x);
-    if (y.state < State::open_sent) return true;
-    if (y.state == State::established) {
-        if (y.neg && y.neg->graceful_restart) {
-            // RFC 4724 §4.2: a new connection from a peer that advertised GR
-            // while the old one is Established means the peer restarted: the
-            // old connection goes, its routes are kept stale.
-            drop(y, now, out,
-                 Reason{Reason::Kind::tcp_failed, std::nullopt,
-                        "peer opened a new connection while Established: restarting (RFC 4724 "
-                        "§4.2)"},
-                 false, State::idle, false);
-            return true;
-        }
-        EventData d;
-        d.text = "a connection is already Established";
-        handle(x, Event::open_collision_dump, now, out, d);
-        return false;
-    }
-    // §6.8: keep the connection opened by the speaker with the higher BGP
-    // identifier; on equal identifiers (RFC 6286 §2.3) the higher AS.
-    const std::uint32_t peer_id = x.neg->peer_id;
-    const bool keep_incoming = config_.router_id != peer_id ? config_.router_id < peer_id
-                                                            : config_.local_as < x.neg->peer_as;
-    Conn& loser = keep_incoming ? c(ConnId::outgoing) : c(ConnId::incoming);
-    EventData d;
-    d.text = keep_incoming ? "peer's identifier is higher: keeping the connection it opened"
-                           : "our identifier is higher: keeping the connection we opened";
-    handle(loser, Event::open_collision_dump, now, out, d);
-    return loser.id != x.id;
-}
-
-void Machine::become_established(Conn& x, TimePoint now, Actions& out) {
-    const auto& n = *x.neg;
-    if (n.hold_time.count() > 0) x.hold = now + n.hold_time;
-    x.established_at = now;
-    negotiated_ = n;
-    pending_ = Reason{Reason::Kind::keepalive_received, std::nullopt, "KEEPALIVE received"};
-    set_state(x, State::established, out);
-    Conn& y = other(x);
-    if (y.state != State::idle) {
-        Reason r{Reason::Kind::collision, std::nullopt, "the other connection reached Established"};
-        if (y.tcp_up && y.state >= State::open_sent) {
-            auto cn =
-                notif(wire::NotifCode::cease, wire::cease_subcode::connection_collision_resolution);
-            send_notification(y, cn, now, out);
-            r.notification = cn;
-        }
-        drop(y, now, out, std::move(r), false);
-        pending_ = Reason{Reason::Kind::keepalive_received, std::nullopt, "KEEPALIVE received"};
-    }
-    gr_.session_up(n, config_.graceful_restart.stale_path_time, now, out);
-}
-
-void Machine::established_message(Conn& x, wire::Message& m, TimePoint now, Actions& out) {
-    const auto& n = *x.neg;
-    if (auto* rr = std::get_if<wire::RouteRefresh>(&m)) {
-        if (!n.route_refresh) {
-            // Not negotiated: an unknown message type for this session (as FRR answers).
-            auto e =
-                notif(wire::NotifCode::message_header_error, wire::header_subcode::bad_message_type,
-                      {static_cast<std::uint8_t>(wire::MessageType::route_refresh)});
-            error_with_notification(x, e, now, out, "ROUTE-REFRESH without the capability");
-            return;
-        }
-        const wire::Family f{static_cast<wire::Afi>(rr->afi), static_cast<wire::Safi>(rr->safi)};
-        // RFC 2918 §4 / RFC 7313 §5: a family not negotiated, or an unknown
-        // subtype, is ignored.
-        if (!n.has_family(f) || rr->subtype > wire::route_refresh_subtype::eorr) return;
-        out.emplace_back(RouteRefreshAction{std::move(*rr)});
-        return;
-    }
-    auto* u = std::get_if<wire::Update>(&m);
-    if (u == nullptr) return;
-    auto& a = u->attributes;
-    // RFC 4760 §7 in practice (BIRD, FRR): MP parts of families that were not
-    // negotiated are dropped.
-    if (a.mp_reach && !n.has_family(a.mp_reach->family))
-        a.erase(static_cast<std::uint8_t>(wire::AttrType::mp_reach_nlri));
-    if (a.mp_unreach && !n.has_family(a.mp_unreach->family))
-        a.erase(static_cast<std::uint8_t>(wire::AttrType::mp_unreach_nlri));
-    if (auto eor = u->end_of_rib()) {
-        out.emplace_back(EndOfRibAction{*eor});
-        gr_.end_of_rib(*eor, out);
-        return;
-    }
-    // RFC 6793 §4.2.3 (2-octet peer) / §4.1 (4-octet peer).
-    if (n.four_octet_as)
-        discard_as4_attributes(a);
-    else
-        reconcile_as4(a);
-    // RFC 9234 §5 ingress, on routes (not on withdrawals).
-    const bool has_routes = !u->nlri.empty() || (a.mp_reach && !a.mp_reach->nlri.empty());
-    if (has_routes && n.local_role && n.peer_role && !u->treat_as_withdraw) {
-        if (otc_ingress(*n.local_role, n.peer_as, a) == OtcVerdict::route_leak) {
-            u->treat_as_withdraw = true;
-            u->errors.push_back(wire::make_error(
-                static_cast<std::uint8_t>(wire::NotifCode::update_message_error),
-                wire::update_subcode::optional_attribute_error,
-                wire::ErrorAction::treat_as_withdraw,
-                "route leak: OTC attribute from a " + std::string(n.peer_role == wire::BgpRole::peer
-                                                                      ? "peer with another AS"
-                                                                      : "customer")));
-        }
-    }
-    if (!has_routes && u->withdrawn.empty() && !a.mp_unreach) return;  // nothing left
-    out.emplace_back(UpdateAction{std::move(*u)});
-    (void)now;
-}
-
-// ---- bytes in -----------------------------------------------------------------------
-
-void Machine::receive(ConnId id, std::span<const std::uint8_t> bytes, TimePoint now, Actions& out) {
-    Conn& x = c(id);
-    if (x.state == State::idle || !x.tcp_up) return;
-    x.rx.insert(x.rx.end(), bytes.begin(), bytes.end());
-    process_frames(x, now, out);
-    sync(out);
-}
-
-void Machine::process_frames(Conn& x, TimePoint now, Actions& out) {
-    const std::uint32_t gen = x.gen;
-    std::size_t pos = 0;
-    // Bounded: every pass consumes one whole message or stops.
-    while (x.gen == gen && x.rx.size() - pos >= wire::header_size) {
-        wire::CodecOptions hopts;
-        const bool negotiated_phase = x.neg && x.state >= State::open_confirm;
-        if (negotiated_phase) hopts = x.neg->receive_options();
-        const std::span<const std::uint8_t> avail(x.rx.data() + pos, x.rx.size() - pos);
-        auto h = wire::decode_header(avail, hopts);
-        if (!h) {
-            const auto n = from_error(h.error());
-            EventData d;
-            d.notification = &n;
-            d.text = h.error().reason;
-            handle(x, Event::bgp_header_err, now, out, d);
-            return;
-        }
-        if (avail.size() < h->length) break;
-        const auto frame = avail.first(h->length);
-        pos += h->length;
-        const auto type = static_cast<wire::MessageType>(h->type);
-        EventData d;
-        if (type == wire::MessageType::keepalive) {
-            handle(x, Event::keepalive_msg, now, out, d);
-            continue;
-        }
-        if ((type == wire::MessageType::update || type == wire::MessageType::route_refresh) &&
-            x.state != State::established) {
-            d.text = wire::message_type_name(h->type) + " before Established";
-            handle(x, Event::update_msg, now, out, d);
-            continue;
-        }
-        auto msg = wire::decode_message(frame, hopts);
-        if (!msg) {
-            const auto n = from_error(msg.error());
-            d.notification = &n;
-            d.text = msg.error().reason;
-            Event e = Event::update_msg_err;
-            if (type == wire::MessageType::open)
-                e = n.code == 1 ? Event::bgp_header_err : Event::bgp_open_msg_err;
-            else if (type == wire::MessageType::notification) {
-                // A NOTIFICATION we cannot read still ends the session.
-                e = Event::notif_msg;
-                d.notification = nullptr;
-            } else if (n.code == 1)
-                e = Event::bgp_header_err;
-            handle(x, e, now, out, d);
-            continue;
-        }
-        switch (type) {
-            case wire::MessageType::open: {
-                const auto& open = std::get<wire::Open>(*msg);
-                d.open = &open;
-                const bool delay = x.delay_open.has_value() &&
-                                   (x.state == State::connect || x.state == State::active);
-                handle(x, delay ? Event::bgp_open_with_delay_open_timer_running : Event::bgp_open,
-                       now, out, d);
-                break;
-            }
-            case wire::MessageType::notification: {
-                const auto& n = std::get<wire::Notification>(*msg);
-                d.notification = &n;
-                const bool version =
-                    n.code == static_cast<std::uint8_t>(wire::NotifCode::open_message_error) &&
-                    n.subcode == wire::open_subcode::unsupported_version_number;
-                handle(x, version ? Event::notif_msg_ver_err : Event::notif_msg, now, out, d);
-                break;
-            }
-            default:
-                d.message = &*msg;
-                handle(x, Event::update_msg, now, out, d);
-                break;
-        }
-    }
-    if (x.gen == gen) x.rx.erase(x.rx.begin(), x.rx.begin() + static_cast<std::ptrdiff_t>(pos));
 }
 
 // ---- timers -------------------------------------------------------------------------
@@ -1111,7 +487,16 @@ bool Machine::send_update(const wire::Update& update, TimePoint now, Actions& ou
     auto id = established_conn();
     if (!id) return false;
     Conn& x = c(*id);
-    auto bytes = wire::encode(wire::Message{update}, x.neg->send_options());
+    auto opts = x.neg->send_options();
+    Expected<std::vector<std::uint8_t>, wire::EncodeError> bytes = std::vector<std::uint8_t>{};
+    if (x.neg->four_octet_as) {
+        bytes = wire::encode(wire::Message{update}, opts);
+    } else {
+        // RFC 6793 §4.2.2: a 2-octet peer gets AS_TRANS plus AS4_PATH / AS4_AGGREGATOR.
+        wire::Update old = update;
+        add_as4_attributes(old.attributes);
+        bytes = wire::encode(wire::Message{std::move(old)}, opts);
+    }
     if (!bytes) return false;
     return send_encoded(std::make_shared<const std::vector<std::uint8_t>>(std::move(*bytes)), now,
                         out);
@@ -1135,6 +520,23 @@ bool Machine::request_refresh(wire::Family family, TimePoint now, Actions& out) 
     if (!x.neg->route_refresh || !x.neg->has_family(family)) return false;
     wire::RouteRefresh rr;
     rr.afi = static_cast<std::uint16_t>(family.afi);
+    rr.safi = static_cast<std::uint8_t>(family.safi);
+    send(x, wire::Message{rr}, now, out);
+    return true;
+}
+
+bool Machine::send_refresh_marker(wire::Family family, std::uint8_t subtype, TimePoint now,
+                                  Actions& out) {
+    auto id = established_conn();
+    if (!id) return false;
+    Conn& x = c(*id);
+    if (!x.neg->enhanced_route_refresh || !x.neg->has_family(family)) return false;
+    if (subtype != wire::route_refresh_subtype::borr &&
+        subtype != wire::route_refresh_subtype::eorr)
+        return false;
+    wire::RouteRefresh rr;
+    rr.afi = static_cast<std::uint16_t>(family.afi);
+    rr.subtype = subtype;
     rr.safi = static_cast<std::uint8_t>(family.safi);
     send(x, wire::Message{rr}, now, out);
     return true;

@@ -91,6 +91,8 @@ class Machine {
     bool send_encoded(std::shared_ptr<const std::vector<std::uint8_t>> bytes, TimePoint now,
                       Actions& out);
     bool request_refresh(wire::Family family, TimePoint now, Actions& out);
+    bool send_refresh_marker(wire::Family family, std::uint8_t subtype, TimePoint now,
+                             Actions& out);
     void write_progress(TimePoint now, bool drained);
 
     [[nodiscard]] State state() const;

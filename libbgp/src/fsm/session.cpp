@@ -45,6 +45,10 @@ bool Session::send_encoded(std::shared_ptr<const std::vector<std::uint8_t>> byte
 bool Session::request_refresh(wire::Family family, TimePoint now, Actions& out) {
     return impl_->m.request_refresh(family, now, out);
 }
+bool Session::send_refresh_marker(wire::Family family, std::uint8_t subtype, TimePoint now,
+                                  Actions& out) {
+    return impl_->m.send_refresh_marker(family, subtype, now, out);
+}
 void Session::write_progress(TimePoint now, bool drained) { impl_->m.write_progress(now, drained); }
 
 State Session::state() const { return impl_->m.state(); }

@@ -4,6 +4,8 @@
 
 #include <catch2/catch_test_macros.hpp>
 
+#include "bgp/wire/message.hpp"
+
 using namespace bgp;
 using namespace bgp::fsm;
 using wire::AsPath;
@@ -105,4 +107,43 @@ TEST_CASE("discard_as4_attributes between 4-octet speakers", "[fsm]") {
     CHECK(discard_as4_attributes(a));
     CHECK_FALSE(a.as4_path);
     CHECK(a.as_path == AsPath{{seq({4200000001u})}});
+}
+
+TEST_CASE("add_as4_attributes: towards a 2-octet speaker (RFC 6793 §4.2.2)", "[fsm]") {
+    wire::PathAttributes a;
+    a.as_path = AsPath{{confed({65100}), seq({4200000001u, 65001})}};
+    a.aggregator = wire::Aggregator{4200000001u, wire::IpAddress::v4(0x01020304)};
+    add_as4_attributes(a);
+    REQUIRE(a.as4_path);
+    CHECK(*a.as4_path == AsPath{{seq({4200000001u, 65001})}});  // no confederation segments
+    REQUIRE(a.as4_aggregator);
+    CHECK(a.as4_aggregator->asn == 4200000001u);
+    // Only 2-octet numbers: neither attribute (and stale ones are removed).
+    wire::PathAttributes b;
+    b.as_path = AsPath{{seq({65001, 65002})}};
+    b.aggregator = wire::Aggregator{65001, wire::IpAddress::v4(0x01020304)};
+    b.as4_path = AsPath{{seq({1})}};
+    add_as4_attributes(b);
+    CHECK_FALSE(b.as4_path);
+    CHECK_FALSE(b.as4_aggregator);
+}
+
+TEST_CASE("add_as4_attributes then 2-octet encode and reconcile give the path back", "[fsm]") {
+    wire::Update u;
+    u.attributes.origin = wire::Origin::igp;
+    u.attributes.as_path = AsPath{{seq({4200000001u, 65001, 4200000002u})}};
+    u.attributes.next_hop = wire::IpAddress::v4(0xC6120001);
+    u.nlri.push_back({*wire::Prefix::parse("10.0.0.0/8"), std::nullopt});
+    auto sent = u;
+    add_as4_attributes(sent.attributes);
+    wire::CodecOptions two;
+    two.four_octet_as = false;
+    auto bytes = wire::encode(wire::Message{sent}, two);
+    REQUIRE(bytes.has_value());
+    auto back = wire::decode_message(*bytes, two);
+    REQUIRE(back.has_value());
+    auto got = std::get<wire::Update>(*back);
+    CHECK(got.attributes.as_path == AsPath{{seq({23456, 65001, 23456})}});
+    reconcile_as4(got.attributes);
+    CHECK(got.attributes.as_path == u.attributes.as_path);
 }

@@ -373,3 +373,52 @@ TEST_CASE("GR with the N bit (RFC 8538): NOTIFICATIONs keep routes, Hard Reset d
         CHECK(g[0].what == What::mark_stale);
     }
 }
+
+TEST_CASE("GR: the peer connects again while its own connection is Established", "[fsm]") {
+    auto c = gr_config();
+    c.passive = true;
+    Scripted t(c);
+    t.peer_cfg.graceful_restart.enabled = true;
+    t.start();
+    REQUIRE(t.s.tcp_accepted(t.clock.now, t.out));
+    t.feed(t.peer_open(), ConnId::incoming);
+    t.feed(keepalive_bytes(), ConnId::incoming);
+    REQUIRE(t.s.established_conn() == ConnId::incoming);
+    t.take();
+    // A new connection from the peer: the old one is its previous life.
+    REQUIRE(t.s.tcp_accepted(t.clock.now, t.out));
+    auto a = t.take();
+    auto g = gr_in(a);
+    REQUIRE(g.size() == 1);
+    CHECK(g[0].what == What::mark_stale);
+    auto closes = copies<CloseAction>(a);
+    REQUIRE(closes.size() == 1);
+    CHECK_FALSE(closes[0].flush);
+    CHECK(sent_of<wire::Open>(a, ConnId::incoming).size() == 1);  // the new connection's OPEN
+    CHECK(t.s.state() == State::open_sent);
+    t.peer_cfg.graceful_restart.restarting = true;
+    t.peer_cfg.graceful_restart.forwarding_preserved = true;
+    t.feed(t.peer_open(), ConnId::incoming);
+    t.feed(keepalive_bytes(), ConnId::incoming);
+    CHECK(t.s.state() == State::established);
+    t.feed(bytes_of(wire::Message{wire::make_end_of_rib(v4)}), ConnId::incoming);
+    g = gr_in(t.take());
+    REQUIRE(g.size() == 1);
+    CHECK(g[0].what == What::flush_stale);
+    CHECK(t.s.flap_count() <= 1);
+}
+
+TEST_CASE("GR: without GR a second connection while Established is refused", "[fsm]") {
+    auto c = config();
+    c.passive = true;
+    Scripted t(c);
+    t.start();
+    REQUIRE(t.s.tcp_accepted(t.clock.now, t.out));
+    t.feed(t.peer_open(), ConnId::incoming);
+    t.feed(keepalive_bytes(), ConnId::incoming);
+    REQUIRE(t.s.state() == State::established);
+    t.take();
+    CHECK_FALSE(t.s.tcp_accepted(t.clock.now, t.out));
+    CHECK(t.take().empty());
+    CHECK(t.s.state() == State::established);
+}

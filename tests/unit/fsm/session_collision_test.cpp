@@ -172,3 +172,37 @@ TEST_CASE("Pair: a crash is detected by the hold timer when TCP says nothing", "
     CHECK(changes[0]->to == State::idle);
     CHECK(changes[0]->reason.text == "hold timer expired (90 s)");
 }
+
+TEST_CASE("Collision avoided: no second connection while the peer's is in progress", "[fsm]") {
+    Scripted t;
+    t.start();
+    t.s.tcp_failed(ConnId::outgoing, t.clock.now, t.out, "refused");  // Active
+    REQUIRE(t.s.tcp_accepted(t.clock.now, t.out));                    // incoming: OpenSent
+    t.take();
+    t.advance(std::chrono::seconds(30));  // ConnectRetryTimer fires in Active
+    auto a = t.take();
+    CHECK(count<ConnectAction>(a) == 0);
+    CHECK(t.s.state() == State::open_sent);
+    // If the peer's connection dies, the next expiry connects again.
+    t.s.tcp_failed(ConnId::incoming, t.clock.now, t.out);
+    t.take();
+    CHECK(t.s.state() == State::active);
+    t.advance(std::chrono::seconds(30));
+    CHECK(count<ConnectAction>(t.take()) == 1);
+}
+
+TEST_CASE("stop with two connections reports one change to Idle", "[fsm]") {
+    Scripted t;
+    t.establish();                                  // outgoing Established
+    REQUIRE(t.s.tcp_accepted(t.clock.now, t.out));  // incoming OpenSent
+    t.take();
+    t.s.stop(t.clock.now, t.out, "bye");
+    auto a = t.take();
+    auto changes = copies<StateChangeAction>(a);
+    REQUIRE(changes.size() == 1);
+    CHECK(changes[0].from == State::established);
+    CHECK(changes[0].to == State::idle);
+    CHECK(changes[0].reason.kind == Reason::Kind::admin_stop);
+    CHECK(sent_of<wire::Notification>(a).size() == 2);  // both connections told
+    CHECK(count<CloseAction>(a) == 2);
+}

@@ -28,6 +28,12 @@ inline constexpr std::uint16_t as_trans = 23456;  ///< RFC 6793 §9
 /// is reconciled with AS4_PATH. AS4_PATH and AS4_AGGREGATOR are removed.
 void reconcile_as4(wire::PathAttributes& attrs);
 
+/// RFC 6793 §4.2.2, sending to a 2-octet speaker: when AS_PATH holds an AS
+/// number above 65535, AS4_PATH carries the real path (without confederation
+/// segments; the encoder writes AS_TRANS in AS_PATH); when the AGGREGATOR's AS
+/// is above 65535, AS4_AGGREGATOR carries it. Otherwise neither is sent.
+void add_as4_attributes(wire::PathAttributes& attrs);
+
 /// RFC 6793 §4.1: between two 4-octet speakers AS4_PATH and AS4_AGGREGATOR
 /// are not used; when received they are discarded. Returns true if one was.
 bool discard_as4_attributes(wire::PathAttributes& attrs);

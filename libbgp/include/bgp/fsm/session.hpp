@@ -195,6 +195,12 @@ class Session {
                       Actions& out);
     /// ROUTE-REFRESH to the peer (if negotiated), e.g. after an import policy change.
     bool request_refresh(wire::Family family, TimePoint now, Actions& out);
+    /// RFC 7313 §4: Beginning / End of Route Refresh around the re-advertisement
+    /// that answers a ROUTE-REFRESH (`subtype` = wire::route_refresh_subtype::borr
+    /// or eorr). False, and nothing sent, unless enhanced route refresh was
+    /// negotiated for a family of the session.
+    bool send_refresh_marker(wire::Family family, std::uint8_t subtype, TimePoint now,
+                             Actions& out);
     /// The write side reports progress, which drives the send hold timer
     /// (RFC 9687): call it with `drained` = true each time the connection's
     /// write queue becomes empty, false when some bytes were written but more

@@ -520,20 +520,28 @@ void Core::announce(Route route, TimePoint now) {
     route.attributes.layout.clear();
     auto& slot = announced_[route.prefix];
     if (slot && *slot == route.attributes) return;  // unchanged
-    // Share the attribute set with recent announcements that have the same
-    // one (the usual case: many prefixes, few attribute sets), so that the
-    // initial table packs them together.
-    std::shared_ptr<const wire::PathAttributes> attrs;
-    for (const auto& recent : recent_attributes_)
-        if (*recent == route.attributes) attrs = recent;
-    if (!attrs) {
-        attrs = std::make_shared<const wire::PathAttributes>(std::move(route.attributes));
-        recent_attributes_.push_back(attrs);
-        if (recent_attributes_.size() > 8) recent_attributes_.pop_front();
-    }
+    auto attrs = intern(std::move(route.attributes));
     slot = attrs;
     log_.log(LogLevel::debug, "announce {}", route.prefix.to_string());
     export_change(route.prefix, attrs.get(), now);
+}
+
+std::shared_ptr<const wire::PathAttributes> Core::intern(wire::PathAttributes attributes) {
+    // One shared attribute set per distinct value (keyed by its encoding), so
+    // that many prefixes with the same attributes cost one copy and the
+    // initial table packs them into the same UPDATEs.
+    wire::Update probe;
+    probe.attributes = attributes;
+    auto key = wire::encode(wire::Message{std::move(probe)}, wire::CodecOptions{});
+    if (!key) return std::make_shared<const wire::PathAttributes>(std::move(attributes));
+    auto it = interned_.find(*key);
+    if (it != interned_.end())
+        if (auto shared = it->second.lock()) return shared;
+    auto shared = std::make_shared<const wire::PathAttributes>(std::move(attributes));
+    interned_[std::move(*key)] = shared;
+    if (interned_.size() > 2 * announced_.size() + 64)
+        std::erase_if(interned_, [](const auto& kv) { return kv.second.expired(); });
+    return shared;
 }
 
 bool Core::withdraw(const wire::Prefix& prefix, TimePoint now) {

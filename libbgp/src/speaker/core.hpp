@@ -7,7 +7,6 @@
 #pragma once
 
 #include <cstdint>
-#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
@@ -131,6 +130,7 @@ class Core {
                        TimePoint now);
     void emit_route(const Peer& peer, RouteEvent::Kind kind, const ReceivedRoute& route);
     void erase_peer(const PeerPtr& peer);
+    std::shared_ptr<const wire::PathAttributes> intern(wire::PathAttributes attributes);
 
     SpeakerConfig config_;
     Transport& transport_;
@@ -138,7 +138,7 @@ class Core {
     bool running_ = false;
     std::map<wire::IpAddress, PeerPtr> peers_;
     std::map<wire::Prefix, std::shared_ptr<const wire::PathAttributes>> announced_;
-    std::deque<std::shared_ptr<const wire::PathAttributes>> recent_attributes_;
+    std::map<std::vector<std::uint8_t>, std::weak_ptr<const wire::PathAttributes>> interned_;
 
     template <class H>
     struct Subscribers {

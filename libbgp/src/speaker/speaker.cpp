@@ -220,6 +220,11 @@ struct Speaker::Impl : speaker_detail::Transport, std::enable_shared_from_this<S
     }
 
     void close(const wire::IpAddress& peer, fsm::ConnId conn, bool flush) override {
+        if (accepting_ && accepting_->address == peer && conn == fsm::ConnId::incoming &&
+            accepting_->previous) {
+            retire(std::exchange(accepting_->previous, nullptr), flush);
+            return;
+        }
         auto it = io_map_.find(peer);
         if (it == io_map_.end()) return;
         auto& pio = *it->second;
@@ -392,10 +397,18 @@ struct Speaker::Impl : speaker_detail::Transport, std::enable_shared_from_this<S
                  endpoint_text(remote));
 
         auto& pio = io_for(addr);
-        auto previous = std::exchange(pio.conns[slot(fsm::ConnId::incoming)], nullptr);
+        // The new connection takes the slot at once (the session may send its
+        // OPEN on it from inside tcp_accepted); a close of the incoming
+        // connection that the session asks for meanwhile is about the one it
+        // knew, `previous` (e.g. a graceful restart replacing an Established
+        // connection, RFC 4724 §4.2).
+        accepting_ =
+            Accepting{addr, std::exchange(pio.conns[slot(fsm::ConnId::incoming)], nullptr)};
         install(addr, fsm::ConnId::incoming, std::move(sock));
         auto mine = io_for(addr).conns[slot(fsm::ConnId::incoming)];
         const bool ok = core_.tcp_accepted(addr, now());
+        auto previous = std::move(accepting_->previous);
+        accepting_.reset();
         auto it = io_map_.find(addr);
         if (ok) {
             if (previous) retire(previous, false);
@@ -510,6 +523,11 @@ struct Speaker::Impl : speaker_detail::Transport, std::enable_shared_from_this<S
     std::vector<Listener> listeners_;
     std::vector<Dynamic> dynamic_;
     std::set<std::shared_ptr<Connection>> closing_;
+    struct Accepting {
+        wire::IpAddress address;
+        std::shared_ptr<Connection> previous;
+    };
+    std::optional<Accepting> accepting_;  ///< during Core::tcp_accepted
     bool shutting_down_ = false;
     std::function<void()> shutdown_done_;
 };

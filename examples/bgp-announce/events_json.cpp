@@ -2,6 +2,7 @@
 #include "events_json.hpp"
 
 #include <chrono>
+#include <cstdint>
 #include <string>
 #include <utility>
 
@@ -14,9 +15,11 @@ namespace w = bgp::wire;
 
 namespace {
 
-double now_seconds() {
+// bgp-decode's form: whole seconds since the epoch, and the microseconds apart.
+std::pair<std::int64_t, std::int64_t> now_seconds() {
     using namespace std::chrono;
-    return duration<double>(system_clock::now().time_since_epoch()).count();
+    const auto us = duration_cast<microseconds>(system_clock::now().time_since_epoch()).count();
+    return {us / 1000000, us % 1000000};
 }
 
 const char* reason_kind_name(bgp::fsm::Reason::Kind k) {
@@ -56,8 +59,10 @@ void append_message(json::object& to, const w::Message& m) {
 }
 
 json::object context(std::string_view type, const w::IpAddress& peer, std::uint32_t peer_as) {
+    const auto now = now_seconds();
     return json::object{{"type", type},
-                        {"timestamp", now_seconds()},
+                        {"timestamp", now.first},
+                        {"microseconds", now.second},
                         {"peer", peer.to_string()},
                         {"peer_as", peer_as}};
 }

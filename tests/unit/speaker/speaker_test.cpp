@@ -289,7 +289,7 @@ TEST_CASE("a peer that stops reading is dropped; the other peer gets every route
             });
     }
     REQUIRE(run_until(
-        io, [&] { return b.received_routes(ip("127.0.0.1")).size() == routes; }, 60s));
+        io, [&] { return b.received_routes(ip("127.0.0.1")).size() == routes; }, 240s));
     REQUIRE(run_until(io, [&] { return !established(a, "127.0.0.9"); }));
     CHECK(max_queue <= ca.write_queue_limit);
     CHECK(la.contains("not reading"));

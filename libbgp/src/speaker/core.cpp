@@ -130,6 +130,15 @@ void Core::perform(const PeerPtr& peer, fsm::Actions& actions, TimePoint now) {
         } else if (auto* rr = std::get_if<fsm::RouteRefreshAction>(&action)) {
             const wire::Family f{static_cast<wire::Afi>(rr->refresh.afi),
                                  static_cast<wire::Safi>(rr->refresh.safi)};
+            // Only a plain request (RFC 2918) asks for our routes again; BoRR / EoRR
+            // (RFC 7313 §3) frame the peer's own re-advertisement and ask nothing.
+            if (rr->refresh.subtype != wire::route_refresh_subtype::normal) {
+                log_.log(LogLevel::debug, "peer {}: enhanced route refresh {} for {}",
+                         addr.to_string(),
+                         rr->refresh.subtype == wire::route_refresh_subtype::borr ? "BoRR" : "EoRR",
+                         f.name());
+                continue;
+            }
             log_.log(LogLevel::info, "peer {}: route refresh requested for {}", addr.to_string(),
                      f.name());
             if (peer->config.export_routes) {

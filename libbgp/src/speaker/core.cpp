@@ -130,20 +130,35 @@ void Core::perform(const PeerPtr& peer, fsm::Actions& actions, TimePoint now) {
         } else if (auto* rr = std::get_if<fsm::RouteRefreshAction>(&action)) {
             const wire::Family f{static_cast<wire::Afi>(rr->refresh.afi),
                                  static_cast<wire::Safi>(rr->refresh.safi)};
-            // Only a plain request (RFC 2918) asks for our routes again; BoRR / EoRR
-            // (RFC 7313 §3) frame the peer's own re-advertisement and ask nothing.
+            // Only a plain request (RFC 2918) asks for our routes again. BoRR / EoRR
+            // (RFC 7313 §4) frame the peer's own re-advertisement: the routes it
+            // does not re-send between them are withdrawn, as after a graceful
+            // restart (mark stale at BoRR, sweep at EoRR).
             if (rr->refresh.subtype != wire::route_refresh_subtype::normal) {
+                const bool borr = rr->refresh.subtype == wire::route_refresh_subtype::borr;
                 log_.log(LogLevel::debug, "peer {}: enhanced route refresh {} for {}",
-                         addr.to_string(),
-                         rr->refresh.subtype == wire::route_refresh_subtype::borr ? "BoRR" : "EoRR",
-                         f.name());
+                         addr.to_string(), borr ? "BoRR" : "EoRR", f.name());
+                fsm::GrStaleAction mark;
+                mark.what = borr ? fsm::GrStaleAction::What::mark_stale
+                                 : fsm::GrStaleAction::What::flush_stale;
+                mark.families = {f};
+                mark.why = borr ? "enhanced route refresh: BoRR" : "enhanced route refresh: EoRR";
+                peer->table.apply(mark, [&](RouteEvent::Kind k, const ReceivedRoute& r) {
+                    emit_route(*peer, k, r);
+                });
                 continue;
             }
             log_.log(LogLevel::info, "peer {}: route refresh requested for {}", addr.to_string(),
                      f.name());
             if (peer->config.export_routes) {
+                // RFC 7313 §4: with enhanced route refresh, the re-advertisement is
+                // framed by BoRR and EoRR (send_refresh_marker does nothing otherwise).
                 fsm::Actions more;
+                (void)peer->session.send_refresh_marker(f, wire::route_refresh_subtype::borr, now,
+                                                        more);
                 send_family(peer, f, now, more);
+                (void)peer->session.send_refresh_marker(f, wire::route_refresh_subtype::eorr, now,
+                                                        more);
                 perform(peer, more, now);
             }
         } else if (auto* gr = std::get_if<fsm::GrStaleAction>(&action)) {
@@ -430,6 +445,15 @@ bool Core::reset_peer(const wire::IpAddress& address, std::string_view message, 
     if (!peer->removed && running_ && !peer->admin_down)
         run(peer, now, [&](fsm::Session& s, fsm::Actions& out) { s.start(now, out); });
     return true;
+}
+
+bool Core::refresh_peer(const wire::IpAddress& address, wire::Family family, TimePoint now) {
+    auto peer = find(address);
+    if (!peer) return false;
+    bool sent = false;
+    run(peer, now,
+        [&](fsm::Session& s, fsm::Actions& out) { sent = s.request_refresh(family, now, out); });
+    return sent;
 }
 
 bool Core::has_peer(const wire::IpAddress& address) const { return peers_.count(address) != 0; }

@@ -85,6 +85,9 @@ class Core {
     bool stop_peer(const wire::IpAddress& address, std::string_view message, TimePoint now);
     bool start_peer(const wire::IpAddress& address, TimePoint now);
     bool reset_peer(const wire::IpAddress& address, std::string_view message, TimePoint now);
+    /// ROUTE-REFRESH (RFC 2918) for `family` to the peer; false if unknown, not
+    /// Established, or route refresh / the family not negotiated.
+    bool refresh_peer(const wire::IpAddress& address, wire::Family family, TimePoint now);
     [[nodiscard]] bool has_peer(const wire::IpAddress& address) const;
     [[nodiscard]] const PeerConfig* peer_config(const wire::IpAddress& address) const;
     [[nodiscard]] std::vector<wire::IpAddress> peer_addresses() const;

@@ -604,6 +604,10 @@ bool Speaker::reset_peer(const wire::IpAddress& address, std::string_view messag
     return impl_->core_.reset_peer(address, message, Impl::now());
 }
 
+bool Speaker::refresh_peer(const wire::IpAddress& address, wire::Family family) {
+    return impl_->core_.refresh_peer(address, family, Impl::now());
+}
+
 void Speaker::add_dynamic_peers(DynamicPeerConfig config) {
     for (const auto& d : impl_->dynamic_)
         if (d.config.range.contains(config.range.address()) ||

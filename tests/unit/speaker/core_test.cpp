@@ -408,3 +408,52 @@ TEST_CASE("sim: the initial table is packed: 1000 routes with one attribute set,
     CHECK(st->updates_received <= 3);
     CHECK(a.core().peer(b.address())->updates_sent >= st->updates_received);
 }
+
+TEST_CASE("sim: route refresh with RFC 7313 markers; BoRR/EoRR never trigger a re-send",
+          "[speaker]") {
+    Network net;
+    auto& a = net.add("10.0.0.1", 65001);
+    auto& b = net.add("10.0.0.2", 65002);
+    peer_up(a, 65001, b, 65002);
+    std::vector<RouteEvent> at_a;
+    a.core().on_route([&](const RouteEvent& e) { at_a.push_back(e); });
+    a.core().announce({pfx("192.168.1.0/26"), {}}, net.now());
+    b.core().announce({pfx("192.168.2.0/26"), {}}, net.now());
+    b.core().announce({pfx("192.168.2.64/26"), {}}, net.now());
+    a.core().start(net.now());
+    b.core().start(net.now());
+    REQUIRE(net.run_until(
+        [&] {
+            return a.core().received_routes(b.address()).size() == 2 &&
+                   b.core().received_routes(a.address()).size() == 1;
+        },
+        60s));
+    net.run_for(1s);
+    const auto a_sent = a.core().peer(b.address())->updates_sent;
+    const auto b_sent = b.core().peer(a.address())->updates_sent;
+    at_a.clear();
+
+    // A asks B again: B frames its routes with BoRR / EoRR (enhanced route refresh is
+    // negotiated by default), so A first marks B's routes stale, then gets them back.
+    REQUIRE(a.core().refresh_peer(b.address(), wire::ipv4_unicast, net.now()));
+    CHECK_FALSE(a.core().refresh_peer(b.address(), wire::ipv6_unicast, net.now()));
+    CHECK_FALSE(a.core().refresh_peer(ip("10.9.9.9"), wire::ipv4_unicast, net.now()));
+    net.run_for(2s);
+
+    std::size_t stale = 0, announced = 0, withdrawn = 0;
+    for (const auto& e : at_a) {
+        stale += e.kind == RouteEvent::Kind::stale;
+        announced += e.kind == RouteEvent::Kind::announced;
+        withdrawn += e.kind == RouteEvent::Kind::withdrawn;
+    }
+    CHECK(stale == 2);      // BoRR arrived
+    CHECK(announced == 2);  // the routes came again
+    CHECK(withdrawn == 0);  // EoRR swept nothing: everything was re-sent
+    const auto routes = a.core().received_routes(b.address());
+    REQUIRE(routes.size() == 2);
+    for (const auto& r : routes) CHECK_FALSE(r.stale);
+    CHECK(b.core().peer(a.address())->updates_sent > b_sent);
+    // B's BoRR / EoRR are not requests: A sent nothing back.
+    CHECK(a.core().peer(b.address())->updates_sent == a_sent);
+    CHECK(established(a, b));
+}

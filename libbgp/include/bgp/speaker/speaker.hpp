@@ -109,6 +109,11 @@ class Speaker {
     bool start_peer(const wire::IpAddress& address);
     /// Cease / Administrative Reset (with `message`); the session restarts.
     bool reset_peer(const wire::IpAddress& address, std::string_view message = {});
+    /// Asks the peer to send its routes of `family` again (ROUTE-REFRESH, RFC
+    /// 2918; with enhanced route refresh, RFC 7313, routes it does not re-send
+    /// are withdrawn at its EoRR). False if the peer is unknown, not
+    /// Established, or route refresh or the family was not negotiated.
+    bool refresh_peer(const wire::IpAddress& address, wire::Family family);
 
     /// Dynamic neighbours (see DynamicPeerConfig). Throws std::invalid_argument
     /// if the range overlaps an existing one or the settings are invalid.

@@ -67,7 +67,7 @@ void BM_RibInsert(benchmark::State& state) {
         for (std::size_t i = 0; i < n; ++i) rib.announce(p, prefix(i), 0, sets[i % 1000].id());
         benchmark::DoNotOptimize(rib.prefix_count());
     }
-    state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * n));
+    state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(n));
 }
 BENCHMARK(BM_RibInsert)->Arg(100000)->Unit(benchmark::kMillisecond);
 
@@ -85,7 +85,7 @@ void BM_RibInternAndInsert(benchmark::State& state) {
         }
         benchmark::DoNotOptimize(rib.prefix_count());
     }
-    state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * n));
+    state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(n));
 }
 BENCHMARK(BM_RibInternAndInsert)->Arg(100000)->Unit(benchmark::kMillisecond);
 
@@ -109,8 +109,9 @@ void BM_RibBestChange(benchmark::State& state) {
         for (std::size_t i = 0; i < n; ++i)
             changes += rib.announce(b, prefix(i), 0, worse.id()).best_changed;
     }
-    if (changes != 2 * n * state.iterations()) state.SkipWithError("best path did not change");
-    state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * 2 * n));
+    if (changes != 2 * n * static_cast<std::size_t>(state.iterations()))
+        state.SkipWithError("best path did not change");
+    state.SetItemsProcessed(state.iterations() * 2 * static_cast<std::int64_t>(n));
 }
 BENCHMARK(BM_RibBestChange)->Arg(100000)->Unit(benchmark::kMillisecond);
 
@@ -134,7 +135,7 @@ void BM_RibWithdrawPeer(benchmark::State& state) {
         rib.reset();
         state.ResumeTiming();
     }
-    state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * n));
+    state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(n));
 }
 BENCHMARK(BM_RibWithdrawPeer)->Arg(100000)->Unit(benchmark::kMillisecond);
 
@@ -185,7 +186,7 @@ void BM_UpdateGeneration(benchmark::State& state) {
             octets += buf.size();
         }
     }
-    state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * n));
+    state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(n));
     state.SetBytesProcessed(static_cast<std::int64_t>(octets));
 }
 BENCHMARK(BM_UpdateGeneration)->Arg(100000)->Unit(benchmark::kMillisecond);

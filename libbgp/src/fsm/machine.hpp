@@ -105,7 +105,7 @@ class Machine {
     // ---- test and introspection hooks ----
     /// Raises RFC event `e` on a connection's FSM, as if it had happened.
     void inject(ConnId conn, Event e, TimePoint now, Actions& out, EventData data = {});
-    [[nodiscard]] const Conn& conn(ConnId id) const { return conns_[static_cast<int>(id)]; }
+    [[nodiscard]] const Conn& conn(ConnId id) const { return conns_[static_cast<std::size_t>(id)]; }
     [[nodiscard]] std::optional<TimePoint> timer(TimerKind k,
                                                  std::optional<ConnId> conn = {}) const;
     [[nodiscard]] std::uint32_t connect_retry_counter() const { return connect_retry_counter_; }
@@ -113,7 +113,7 @@ class Machine {
     [[nodiscard]] const GrHelper& gr() const { return gr_; }
 
   private:
-    Conn& c(ConnId id) { return conns_[static_cast<int>(id)]; }
+    Conn& c(ConnId id) { return conns_[static_cast<std::size_t>(id)]; }
     Conn& other(const Conn& x) { return conns_[x.id == ConnId::outgoing ? 1 : 0]; }
 
     void handle(Conn& x, Event e, TimePoint now, Actions& out, const EventData& d);

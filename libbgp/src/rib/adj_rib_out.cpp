@@ -143,12 +143,15 @@ std::vector<wire::Update> AdjRibOut<F>::take_updates(const wire::CodecOptions& o
         auto nlri = [&](std::uint32_t id) {
             return wire::Nlri{prefix, m.add_path ? std::optional<std::uint32_t>(id) : std::nullopt};
         };
-        for (const auto& [id, a] : next) {
+        // (structured bindings copied to plain variables: clang 14 cannot capture them)
+        for (const auto& [next_id, a] : next) {
+            const std::uint32_t id = next_id;
             const auto it =
                 std::find_if(cur.begin(), cur.end(), [&](const auto& p) { return p.first == id; });
             if (it == cur.end() || it->second != a) announced[a].push_back(nlri(id));
         }
-        for (const auto& [id, a] : cur) {
+        for (const auto& [cur_id, a] : cur) {
+            const std::uint32_t id = cur_id;
             const bool kept =
                 std::any_of(next.begin(), next.end(), [&](const auto& p) { return p.first == id; });
             // Without ADD-PATH a new announcement replaces the old one implicitly.

@@ -296,12 +296,13 @@ void Core::export_change(const wire::Prefix& prefix, const wire::PathAttributes*
         if (peer->session.state() != fsm::State::established) continue;
         const auto* n = peer->session.negotiated();
         if (n == nullptr || !n->has_family(family)) continue;
+        const PeerConfig& peer_config = peer->config;  // clang 14: no capture of bindings
         run(peer, now, [&](fsm::Session& s, fsm::Actions& out) {
             const auto opts = n->send_options();
             std::optional<wire::PathAttributes> exported;
             if (attributes != nullptr)
                 exported = export_attributes(*attributes, family,
-                                             export_context(peer->config, s, transport_));
+                                             export_context(peer_config, s, transport_));
             const auto updates = exported ? build_announcements(family, *exported, one, opts)
                                           : build_withdrawals(family, one, opts);
             for (const auto& u : updates) s.send_update(u, now, out);

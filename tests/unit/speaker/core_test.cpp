@@ -276,24 +276,32 @@ TEST_CASE("sim: full mesh of 30 speakers, every session up, every route everywhe
     auto as_of = [&](int i) { return i % 2 == 0 ? 65000u : static_cast<std::uint32_t>(65100 + i); };
     for (int i = 0; i < n; ++i)
         for (int j = 0; j < n; ++j)
-            if (i != j) nodes[i]->core().add_peer(peer_to(*nodes[j], as_of(j)), {});
+            if (i != j)
+                nodes[static_cast<std::size_t>(i)]->core().add_peer(
+                    peer_to(*nodes[static_cast<std::size_t>(j)], as_of(j)), {});
     for (int i = 0; i < n; ++i) {
         for (int k = 0; k < 3; ++k) {
             const auto p = "192.168." + std::to_string(i) + "." + std::to_string(k * 64) + "/26";
-            nodes[i]->core().announce({pfx(p.c_str()), {}}, net.now());
+            nodes[static_cast<std::size_t>(i)]->core().announce({pfx(p.c_str()), {}}, net.now());
         }
-        nodes[i]->core().start(net.now());
+        nodes[static_cast<std::size_t>(i)]->core().start(net.now());
     }
     auto all_up = [&] {
         for (int i = 0; i < n; ++i)
             for (int j = 0; j < n; ++j)
-                if (i != j && !established(*nodes[i], *nodes[j])) return false;
+                if (i != j && !established(*nodes[static_cast<std::size_t>(i)],
+                                           *nodes[static_cast<std::size_t>(j)]))
+                    return false;
         return true;
     };
     auto all_routes = [&] {
         for (int i = 0; i < n; ++i)
             for (int j = 0; j < n; ++j)
-                if (i != j && nodes[i]->core().received_routes(nodes[j]->address()).size() != 3)
+                if (i != j &&
+                    nodes[static_cast<std::size_t>(i)]
+                            ->core()
+                            .received_routes(nodes[static_cast<std::size_t>(j)]->address())
+                            .size() != 3)
                     return false;
         return true;
     };
@@ -301,7 +309,8 @@ TEST_CASE("sim: full mesh of 30 speakers, every session up, every route everywhe
     REQUIRE(net.run_until(all_routes, 30s));
     // Spot check attributes: eBGP peers prepend their AS, iBGP peers do not.
     for (int j = 0; j < n; ++j) {
-        const auto routes = nodes[0]->core().received_routes(nodes[j]->address());
+        const auto routes =
+            nodes[0]->core().received_routes(nodes[static_cast<std::size_t>(j)]->address());
         for (const auto& r : routes) {
             if (j == 0) continue;
             const auto expect = as_of(j) == 65000 ? std::string() : std::to_string(as_of(j));

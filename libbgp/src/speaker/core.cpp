@@ -1,5 +1,6 @@
 #include "speaker/core.hpp"
 
+#include <set>
 #include <stdexcept>
 #include <utility>
 
@@ -21,6 +22,11 @@ struct Core::Peer {
     std::uint32_t learnt_as = 0;
     std::uint64_t updates_received = 0;
     std::uint64_t updates_sent = 0;
+    // Export pacing: prefixes whose current state (announced_ or withdrawn) is
+    // still to be sent, and the markers due once they are.
+    std::set<wire::Prefix> dirty;
+    std::vector<wire::Family> eor_due;   ///< RFC 4724 End-of-RIB after the initial table
+    std::vector<wire::Family> eorr_due;  ///< RFC 7313 EoRR after a re-advertisement
 
     [[nodiscard]] std::uint32_t peer_as() const {
         return learnt_as != 0 ? learnt_as : config.peer_as;
@@ -152,14 +158,17 @@ void Core::perform(const PeerPtr& peer, fsm::Actions& actions, TimePoint now) {
                      f.name());
             if (peer->config.export_routes) {
                 // RFC 7313 §4: with enhanced route refresh, the re-advertisement is
-                // framed by BoRR and EoRR (send_refresh_marker does nothing otherwise).
+                // framed by BoRR and EoRR (send_refresh_marker does nothing otherwise);
+                // EoRR goes once the queued routes are sent (pump).
                 fsm::Actions more;
                 (void)peer->session.send_refresh_marker(f, wire::route_refresh_subtype::borr, now,
                                                         more);
-                send_family(peer, f, now, more);
-                (void)peer->session.send_refresh_marker(f, wire::route_refresh_subtype::eorr, now,
-                                                        more);
                 perform(peer, more, now);
+                if (peer->removed) return;
+                queue_family(peer, f);
+                peer->eorr_due.push_back(f);
+                pump(peer, now);
+                if (peer->removed) return;
             }
         } else if (auto* gr = std::get_if<fsm::GrStaleAction>(&action)) {
             log_.log(LogLevel::info, "peer {}: graceful restart: {} ({})", addr.to_string(),
@@ -207,10 +216,13 @@ void Core::on_state(const PeerPtr& peer, const fsm::StateChangeAction& change, T
     }
     if (peer->dynamic && change.to == fsm::State::idle) peer->remove_when_idle = true;
 
+    if (change.from == fsm::State::established || change.to == fsm::State::established) {
+        peer->dirty.clear();
+        peer->eor_due.clear();
+        peer->eorr_due.clear();
+    }
     if (change.to == fsm::State::established) {
-        fsm::Actions out;
-        send_initial_table(peer, now, out);
-        perform(peer, out, now);
+        send_initial_table(peer, now);
         if (peer->removed) return;
     }
 
@@ -247,66 +259,105 @@ ExportContext export_context(const PeerConfig& config, const fsm::Session& sessi
 
 }  // namespace
 
-void Core::send_family(const PeerPtr& peer, wire::Family family, TimePoint now, fsm::Actions& out) {
-    const auto* n = peer->session.negotiated();
-    if (n == nullptr || !n->has_family(family)) return;
-    if (family != wire::ipv4_unicast && family != wire::ipv6_unicast) return;
-    const auto ctx = export_context(peer->config, peer->session, transport_);
-    const auto opts = n->send_options();
-
-    // Group the routes by attribute set (shared by announce()) so that each
-    // UPDATE carries many prefixes: O(n log groups).
-    std::map<const wire::PathAttributes*, std::vector<wire::Prefix>> groups;
+void Core::queue_family(const PeerPtr& peer, wire::Family family) {
     for (const auto& [prefix, attrs] : announced_)
-        if (family_of(prefix) == family) groups[attrs.get()].push_back(prefix);
-    for (const auto& [attrs, prefixes] : groups) {
-        auto exported = export_attributes(*attrs, family, ctx);
-        if (!exported) {
-            log_.log(LogLevel::warning,
-                     "peer {}: {} route(s) of {} not sent: no next hop of that family "
-                     "(set PeerConfig::next_hop_{})",
-                     peer->config.address.to_string(), prefixes.size(), family.name(),
-                     family.afi == wire::Afi::ipv6 ? "ipv6" : "ipv4");
-            continue;
-        }
-        for (const auto& u : build_announcements(family, *exported, prefixes, opts))
-            if (!peer->session.send_update(u, now, out))
-                log_.log(LogLevel::warning, "peer {}: an UPDATE of {} could not be sent",
-                         peer->config.address.to_string(), family.name());
-    }
+        if (family_of(prefix) == family) peer->dirty.insert(prefix);
 }
 
-void Core::send_initial_table(const PeerPtr& peer, TimePoint now, fsm::Actions& out) {
+void Core::send_initial_table(const PeerPtr& peer, TimePoint now) {
     const auto* n = peer->session.negotiated();
     if (n == nullptr) return;
-    const auto families = n->families;
     if (peer->config.export_routes)
-        for (auto f : families) send_family(peer, f, now, out);
+        for (auto f : n->families)
+            if (f == wire::ipv4_unicast || f == wire::ipv6_unicast) queue_family(peer, f);
     // RFC 4724 §2: End-of-RIB after the initial table, for every family.
-    for (auto f : families) peer->session.send_update(wire::make_end_of_rib(f), now, out);
+    peer->eor_due = n->families;
+    pump(peer, now);
 }
 
-void Core::export_change(const wire::Prefix& prefix, const wire::PathAttributes* attributes,
-                         TimePoint now) {
+void Core::pump(const PeerPtr& peer, TimePoint now) {
+    if (peer->removed || peer->session.state() != fsm::State::established) return;
+    const auto* n = peer->session.negotiated();
+    if (n == nullptr) return;
+    const auto& addr = peer->config.address;
+    // Keep the peer's queue short: a table larger than the write-queue limit
+    // goes out as the peer reads, and a peer that stops reading holds only
+    // this much (its send hold timer, RFC 9687, then ends the session).
+    const std::size_t low_water = config_.write_queue_limit / 4;
+    constexpr std::size_t batch = 1024;
+    const auto opts = n->send_options();
+    bool warned = false;
+    while (!peer->dirty.empty() && transport_.queued_bytes(addr) < low_water) {
+        // The next batch, grouped by family and attribute set (nullptr:
+        // withdrawn, or no longer exported to this peer), so that each UPDATE
+        // carries many prefixes.
+        std::map<std::pair<wire::Family, const wire::PathAttributes*>, std::vector<wire::Prefix>>
+            groups;
+        for (std::size_t i = 0; i < batch && !peer->dirty.empty(); ++i) {
+            auto node = peer->dirty.extract(peer->dirty.begin());
+            const wire::Prefix& prefix = node.value();
+            const auto family = family_of(prefix);
+            if (!n->has_family(family)) continue;
+            const wire::PathAttributes* attrs = nullptr;
+            if (peer->config.export_routes)
+                if (auto it = announced_.find(prefix); it != announced_.end())
+                    attrs = it->second.get();
+            groups[{family, attrs}].push_back(prefix);
+        }
+        const auto ctx = export_context(peer->config, peer->session, transport_);
+        for (auto& [key, prefixes] : groups) {
+            if (peer->removed || peer->session.state() != fsm::State::established) return;
+            if (transport_.queued_bytes(addr) >= low_water) {
+                // Full again: the rest waits for the next write progress.
+                peer->dirty.insert(prefixes.begin(), prefixes.end());
+                continue;
+            }
+            const auto family = key.first;
+            std::optional<wire::PathAttributes> exported;
+            if (key.second != nullptr) {
+                exported = export_attributes(*key.second, family, ctx);
+                if (!exported) {
+                    if (!warned)
+                        log_.log(LogLevel::warning,
+                                 "peer {}: route(s) of {} not sent: no next hop of that family "
+                                 "(set PeerConfig::next_hop_{})",
+                                 addr.to_string(), family.name(),
+                                 family.afi == wire::Afi::ipv6 ? "ipv6" : "ipv4");
+                    warned = true;
+                    continue;
+                }
+            }
+            const auto updates = exported ? build_announcements(family, *exported, prefixes, opts)
+                                          : build_withdrawals(family, prefixes, opts);
+            fsm::Actions out;
+            for (const auto& u : updates)
+                if (!peer->session.send_update(u, now, out))
+                    log_.log(LogLevel::warning, "peer {}: an UPDATE of {} could not be sent",
+                             addr.to_string(), family.name());
+            perform(peer, out, now);
+        }
+        if (peer->removed || peer->session.state() != fsm::State::established) return;
+    }
+    if (!peer->dirty.empty()) return;
+    fsm::Actions out;
+    for (auto f : std::exchange(peer->eor_due, {}))
+        peer->session.send_update(wire::make_end_of_rib(f), now, out);
+    for (auto f : std::exchange(peer->eorr_due, {}))
+        (void)peer->session.send_refresh_marker(f, wire::route_refresh_subtype::eorr, now, out);
+    if (!out.empty()) perform(peer, out, now);
+}
+
+void Core::export_change(const wire::Prefix& prefix, TimePoint now) {
     const auto family = family_of(prefix);
-    const std::vector<wire::Prefix> one{prefix};
     auto snapshot = peers_;  // handlers may add or remove peers
     for (const auto& [addr, peer] : snapshot) {
         if (peer->removed || !peer->config.export_routes) continue;
         if (peer->session.state() != fsm::State::established) continue;
         const auto* n = peer->session.negotiated();
         if (n == nullptr || !n->has_family(family)) continue;
-        const PeerConfig& peer_config = peer->config;  // clang 14: no capture of bindings
-        run(peer, now, [&](fsm::Session& s, fsm::Actions& out) {
-            const auto opts = n->send_options();
-            std::optional<wire::PathAttributes> exported;
-            if (attributes != nullptr)
-                exported = export_attributes(*attributes, family,
-                                             export_context(peer_config, s, transport_));
-            const auto updates = exported ? build_announcements(family, *exported, one, opts)
-                                          : build_withdrawals(family, one, opts);
-            for (const auto& u : updates) s.send_update(u, now, out);
-        });
+        peer->dirty.insert(prefix);
+        pump(peer, now);
+        if (!peer->removed) transport_.set_deadline(addr, peer->session.next_deadline());
     }
 }
 
@@ -391,22 +442,12 @@ void Core::change_peer(PeerConfig config, TimePoint now) {
         run(peer, now, [&](fsm::Session& s, fsm::Actions& out) { s.start(now, out); });
     if (!reset_transport && !was_reset && peer->session.state() == fsm::State::established &&
         (export_on || export_off)) {
-        run(peer, now, [&](fsm::Session& s, fsm::Actions& out) {
-            const auto* n = s.negotiated();
-            if (n == nullptr) return;
-            if (export_on) {
-                for (auto f : n->families) send_family(peer, f, now, out);
-                return;
-            }
-            for (auto f : {wire::ipv4_unicast, wire::ipv6_unicast}) {
-                if (!n->has_family(f)) continue;
-                std::vector<wire::Prefix> prefixes;
-                for (const auto& [p, a] : announced_)
-                    if (family_of(p) == f) prefixes.push_back(p);
-                for (const auto& u : build_withdrawals(f, prefixes, n->send_options()))
-                    s.send_update(u, now, out);
-            }
-        });
+        // Export switched on: send every route; off: withdraw them (pump
+        // looks at export_routes for each queued prefix).
+        if (const auto* n = peer->session.negotiated())
+            for (auto f : n->families)
+                if (f == wire::ipv4_unicast || f == wire::ipv6_unicast) queue_family(peer, f);
+        run(peer, now, [&](fsm::Session&, fsm::Actions&) { pump(peer, now); });
     }
 }
 
@@ -539,7 +580,10 @@ void Core::poll(const wire::IpAddress& address, TimePoint now) {
 }
 
 void Core::write_progress(const wire::IpAddress& address, TimePoint now, bool drained) {
-    if (auto p = find(address)) p->session.write_progress(now, drained);
+    auto p = find(address);
+    if (!p) return;
+    p->session.write_progress(now, drained);
+    run(p, now, [&](fsm::Session&, fsm::Actions&) { pump(p, now); });
 }
 
 // ---- routes --------------------------------------------------------------------------
@@ -557,7 +601,7 @@ void Core::announce(Route route, TimePoint now) {
     auto attrs = intern(std::move(route.attributes));
     slot = attrs;
     log_.log(LogLevel::debug, "announce {}", route.prefix.to_string());
-    export_change(route.prefix, attrs.get(), now);
+    export_change(route.prefix, now);
 }
 
 std::shared_ptr<const wire::PathAttributes> Core::intern(wire::PathAttributes attributes) {
@@ -583,7 +627,7 @@ bool Core::withdraw(const wire::Prefix& prefix, TimePoint now) {
     if (it == announced_.end()) return false;
     announced_.erase(it);
     log_.log(LogLevel::debug, "withdraw {}", prefix.to_string());
-    export_change(prefix, nullptr, now);
+    export_change(prefix, now);
     return true;
 }
 

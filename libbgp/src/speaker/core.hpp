@@ -52,6 +52,10 @@ class Transport {
     [[nodiscard]] virtual std::optional<wire::IpAddress> local_address(const wire::IpAddress& peer,
                                                                        fsm::ConnId conn) const = 0;
     [[nodiscard]] virtual TransportInfo info(const wire::IpAddress& peer) const = 0;
+    /// Octets queued towards the peer and not yet written (paces the export).
+    [[nodiscard]] virtual std::size_t queued_bytes(const wire::IpAddress& peer) const {
+        return info(peer).write_queue_bytes;
+    }
     /// The peer is removed: cancel its timer and its pending connect; open
     /// connections are closed after flushing what is queued.
     virtual void forget(const wire::IpAddress& peer) = 0;
@@ -127,10 +131,13 @@ class Core {
              const std::function<void(fsm::Session&, fsm::Actions&)>& call);
     void perform(const PeerPtr& peer, fsm::Actions& actions, TimePoint now);
     void on_state(const PeerPtr& peer, const fsm::StateChangeAction& change, TimePoint now);
-    void send_initial_table(const PeerPtr& peer, TimePoint now, fsm::Actions& out);
-    void send_family(const PeerPtr& peer, wire::Family family, TimePoint now, fsm::Actions& out);
-    void export_change(const wire::Prefix& prefix, const wire::PathAttributes* attributes,
-                       TimePoint now);
+    void send_initial_table(const PeerPtr& peer, TimePoint now);
+    /// Queues every announced route of `family` for (re)sending to the peer.
+    void queue_family(const PeerPtr& peer, wire::Family family);
+    /// Sends queued route changes while the peer's write queue is below the
+    /// low-water mark; called again as the queue drains (write_progress).
+    void pump(const PeerPtr& peer, TimePoint now);
+    void export_change(const wire::Prefix& prefix, TimePoint now);
     void emit_route(const Peer& peer, RouteEvent::Kind kind, const ReceivedRoute& route);
     void erase_peer(const PeerPtr& peer);
     std::shared_ptr<const wire::PathAttributes> intern(wire::PathAttributes attributes);

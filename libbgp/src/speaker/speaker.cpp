@@ -263,6 +263,15 @@ struct Speaker::Impl : speaker_detail::Transport, std::enable_shared_from_this<S
         return speaker_detail::from_asio(it->second->conns[slot(conn)]->local().address());
     }
 
+    std::size_t queued_bytes(const wire::IpAddress& peer) const override {
+        auto it = io_map_.find(peer);
+        if (it == io_map_.end()) return 0;
+        std::size_t n = 0;
+        for (const auto& c : it->second->conns)
+            if (c) n += c->queued_bytes();
+        return n;
+    }
+
     speaker_detail::TransportInfo info(const wire::IpAddress& peer) const override {
         speaker_detail::TransportInfo info;
         auto it = io_map_.find(peer);

@@ -650,6 +650,10 @@ std::optional<PeerStatus> Speaker::peer(const wire::IpAddress& address) const {
     return impl_->core_.peer(address);
 }
 
+std::vector<RibRoute> Speaker::rib(wire::Family family, std::optional<wire::Prefix> prefix) const {
+    return impl_->core_.rib(family, prefix);
+}
+
 std::vector<ReceivedRoute> Speaker::received_routes(const wire::IpAddress& address) const {
     return impl_->core_.received_routes(address);
 }

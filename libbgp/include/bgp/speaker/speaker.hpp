@@ -125,6 +125,11 @@ class Speaker {
     [[nodiscard]] std::optional<PeerStatus> peer(const wire::IpAddress& address) const;
     /// A peer's received-route table (stale routes included, marked).
     [[nodiscard]] std::vector<ReceivedRoute> received_routes(const wire::IpAddress& address) const;
+    /// The RIB of one family (IPv4 or IPv6 unicast): every path of every
+    /// prefix (or of `prefix` only), candidates ranked best first, with the
+    /// post-import-policy attributes and why the best one won.
+    [[nodiscard]] std::vector<RibRoute> rib(wire::Family family,
+                                            std::optional<wire::Prefix> prefix = {}) const;
 
     // ---- our routes ----------------------------------------------------------------
 

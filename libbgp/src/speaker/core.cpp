@@ -430,6 +430,15 @@ void Core::change_peer(PeerConfig config, TimePoint now) {
     const bool reset_transport = transport_differs(peer->config, config);
     const bool export_on = !peer->config.export_routes && config.export_routes;
     const bool export_off = peer->config.export_routes && !config.export_routes;
+    const bool import_changed = peer->config.import_policy != config.import_policy ||
+                                peer->config.allow_own_as != config.allow_own_as;
+    const bool export_changed =
+        peer->config.export_policy != config.export_policy ||
+        peer->config.route_reflector_client != config.route_reflector_client ||
+        peer->config.next_hop_self != config.next_hop_self ||
+        peer->config.add_path_send != config.add_path_send ||
+        peer->config.next_hop_ipv4 != config.next_hop_ipv4 ||
+        peer->config.next_hop_ipv6 != config.next_hop_ipv6;
     auto sc = session_config(config, config_);
     peer->config = std::move(config);
     log_.log(LogLevel::info, "peer {}: configuration changed{}",
@@ -458,6 +467,17 @@ void Core::change_peer(PeerConfig config, TimePoint now) {
                 if (f == wire::ipv4_unicast || f == wire::ipv6_unicast) queue_family(peer, f);
         run(peer, now, [&](fsm::Session&, fsm::Actions&) { pump(peer, now); });
     }
+    // Policies and routing settings apply in place (the RIB keeps the
+    // routes as received): no session reset.
+    if (import_changed && !peer->removed) {
+        auto& r = *routing_;
+        if (peer->rib4) r.rib4.set_peer(*peer->rib4, peer_info(*peer, wire::ipv4_unicast));
+        if (peer->rib6) r.rib6.set_peer(*peer->rib6, peer_info(*peer, wire::ipv6_unicast));
+        rib_reimport(peer);
+        rib_changed(now);
+    }
+    if (export_changed && !peer->removed)
+        run(peer, now, [&](fsm::Session&, fsm::Actions&) { rib_reexport(peer, now); });
 }
 
 bool Core::remove_peer(const wire::IpAddress& address, std::string_view message, TimePoint now) {

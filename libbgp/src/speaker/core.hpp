@@ -125,6 +125,12 @@ class Core {
     void poll(const wire::IpAddress& peer, TimePoint now);
     void write_progress(const wire::IpAddress& peer, TimePoint now, bool drained);
 
+    /// Replaces the policies; `rechain` sets each peer's new import/export
+    /// chains (made from `table`). Every peer is re-imported from its
+    /// Adj-RIB-In and re-exported in place: no session is reset.
+    void set_policies(policy::PolicyTable table, const std::function<void(PeerConfig&)>& rechain,
+                      TimePoint now);
+
     // Our routes.
     void announce(Route route, TimePoint now);
     bool withdraw(const wire::Prefix& prefix, TimePoint now);
@@ -163,6 +169,12 @@ class Core {
     /// Removes the peer's paths of `families` (empty: all) from the RIBs.
     void rib_drop(const PeerPtr& peer, std::span<const wire::Family> families);
     void rib_update(const PeerPtr& peer, const wire::Update& update);
+    [[nodiscard]] policy::Context import_context(const Peer& peer) const;
+    /// The import policy changed: recompute the peer's paths from Adj-RIB-In.
+    void rib_reimport(const PeerPtr& peer);
+    /// Export settings changed: re-describe the peer to the RIB, re-sync its
+    /// Adj-RIB-Out (only differences go out).
+    void rib_reexport(const PeerPtr& peer, TimePoint now);
     void rib_stale(const PeerPtr& peer, const fsm::GrStaleAction& action);
     void rib_local(const wire::Prefix& prefix, const wire::PathAttributes* attributes);
     /// Hands the RIB's changes to the forwarding peers (forward_routes).

@@ -5,7 +5,9 @@
 // the RFC 4271 §9.2 / RFC 4456 export rules and its export policy. Route changes
 // reach the peers through the RIB's change feed, paced by pump() like the
 // announcer's export.
+#include <functional>
 #include <limits>
+#include <memory>
 #include <utility>
 
 #include "bgp/rib/apply_update.hpp"
@@ -102,35 +104,110 @@ void Core::rib_session_down(const PeerPtr& peer) {
     peer->out6.reset();
 }
 
-void Core::rib_update(const PeerPtr& peer, const wire::Update& update) {
-    auto& r = *routing_;
-    const auto chain = peer->config.import_policy;
-    const bool filter = !trivial(chain);
-    // The import policy sees each distinct received attribute set once per
-    // UPDATE (every NLRI of an UPDATE shares it).
-    rib::AttrId cached_in = rib::no_attrs;
-    wire::PathAttributes cached;
+namespace {
+
+/// The import policy of a peer as the RIB calls it. The policy sees each
+/// distinct received attribute set materialised once while consecutive
+/// prefixes share it (every NLRI of an UPDATE does).
+class Importer {
+  public:
+    Importer(rib::AttrStore& store, const policy::PolicyTable& table, policy::PolicyChain chain,
+             policy::Context ctx)
+        : store_(store), table_(table), chain_(std::move(chain)), ctx_(std::move(ctx)) {}
+
+    rib::AttrRef operator()(const wire::Prefix& prefix, rib::AttrId in) {
+        if (trivial(chain_)) {
+            store_.ref(in);
+            return rib::AttrRef(store_, in);
+        }
+        if (in != cached_in_) {
+            cached_ = store_.materialize(in);
+            cached_in_ = in;
+        }
+        const auto result = table_.evaluate(chain_, prefix, cached_, ctx_);
+        if (!result.accepted()) return {};
+        if (result.modified()) return rib::intern(store_, *result.attributes);
+        store_.ref(in);
+        return rib::AttrRef(store_, in);
+    }
+
+  private:
+    rib::AttrStore& store_;
+    const policy::PolicyTable& table_;
+    policy::PolicyChain chain_;
+    policy::Context ctx_;
+    rib::AttrId cached_in_ = rib::no_attrs;
+    wire::PathAttributes cached_;
+};
+
+}  // namespace
+
+policy::Context Core::import_context(const Peer& peer) const {
     policy::Context ctx;
     ctx.direction = policy::Direction::inbound;
-    ctx.neighbor_address = peer->config.address;
-    ctx.neighbor_as = peer->peer_as();
+    ctx.neighbor_address = peer.config.address;
+    ctx.neighbor_as = peer.peer_as();
     ctx.local_as = config_.local_as;
-    rib::ImportPolicy import;
-    if (filter)
-        import = [&](const wire::Prefix& prefix, rib::AttrId in)
-                     ->rib::AttrRef {
-                         if (in != cached_in) {
-                             cached = r.store.materialize(in);
-    cached_in = in;
+    return ctx;
 }
-const auto result = config_.policies.evaluate(chain, prefix, cached, ctx);
-if (!result.accepted()) return {};
-if (result.modified()) return rib::intern(r.store, *result.attributes);
-r.store.ref(in);
-return rib::AttrRef(r.store, in);
-};  // namespace bgp::speaker_detail
+
+void Core::rib_update(const PeerPtr& peer, const wire::Update& update) {
+    auto& r = *routing_;
+    rib::ImportPolicy import;
+    if (!trivial(peer->config.import_policy)) {
+        auto importer = std::make_shared<Importer>(
+            r.store, config_.policies, peer->config.import_policy, import_context(*peer));
+        import = [importer](const wire::Prefix& p, rib::AttrId in) { return (*importer)(p, in);
+    };
+}
 if (peer->rib4) (void)rib::apply_update(r.rib4, *peer->rib4, update, import);
 if (peer->rib6) (void)rib::apply_update(r.rib6, *peer->rib6, update, import);
+}  // namespace bgp::speaker_detail
+
+void Core::rib_reimport(const PeerPtr& peer) {
+    auto& r = *routing_;
+    auto importer = std::make_shared<Importer>(r.store, config_.policies,
+                                               peer->config.import_policy, import_context(*peer));
+    const rib::ImportPolicy import = [importer](const wire::Prefix& p, rib::AttrId in) {
+        return (*importer)(p, in);
+    };
+    std::size_t changed = 0;
+    if (peer->rib4) changed += r.rib4.reimport(*peer->rib4, import);
+    if (peer->rib6) changed += r.rib6.reimport(*peer->rib6, import);
+    log_.log(LogLevel::info, "peer {}: import policy re-applied: {} path(s) changed",
+             peer->config.address.to_string(), changed);
+}
+
+void Core::rib_reexport(const PeerPtr& peer, TimePoint now) {
+    auto& r = *routing_;
+    if (peer->rib4) r.rib4.set_peer(*peer->rib4, peer_info(*peer, wire::ipv4_unicast));
+    if (peer->rib6) r.rib6.set_peer(*peer->rib6, peer_info(*peer, wire::ipv6_unicast));
+    if (!config_.forward_routes || !peer->out4 || peer->session.state() != fsm::State::established)
+        return;
+    // What the peer has is in its Adj-RIB-Out: re-syncing every prefix with a
+    // best path sends only the differences (no duplicates; a route the new
+    // settings refuse is withdrawn). Prefixes without a best path were
+    // withdrawn from every peer already.
+    if (const auto* n = peer->session.negotiated())
+        for (auto f : n->families) rib_queue_all(peer, f);
+    pump(peer, now);
+}
+
+void Core::set_policies(policy::PolicyTable table, const std::function<void(PeerConfig&)>& rechain,
+                        TimePoint now) {
+    config_.policies = std::move(table);
+    auto snapshot = peers_;
+    for (const auto& [addr, peer] : snapshot) {
+        if (peer->removed) continue;
+        if (rechain) rechain(peer->config);
+        rib_reimport(peer);
+    }
+    rib_changed(now);
+    for (const auto& [addr, peer] : snapshot) {
+        if (peer->removed) continue;
+        rib_reexport(peer, now);
+        if (!peer->removed) transport_.set_deadline(addr, peer->session.next_deadline());
+    }
 }
 
 void Core::rib_stale(const PeerPtr& peer, const fsm::GrStaleAction& action) {

@@ -386,3 +386,64 @@ TEST_CASE("forwarding: a late peer gets the whole table, paced, then End-of-RIB"
     // Packed: far fewer UPDATEs than routes.
     CHECK(rr.core().peer(c2.address())->updates_sent < 20);
 }
+
+TEST_CASE("forwarding: changed policies apply in place, without a session reset", "[speaker]") {
+    policy::PolicyConfig pc;
+    policy::PolicyDefinition prefer;
+    prefer.name = "prefer";
+    policy::Term p;
+    p.modify.local_pref = 250;
+    p.action = policy::TermAction::accept;
+    prefer.terms.push_back(p);
+    pc.definitions.push_back(prefer);
+    const policy::PolicyTable table(pc);
+
+    Network net;
+    auto& rr = net.add("10.0.0.1", as_ibgp, [&](bgp::SpeakerConfig& c) {
+        c.forward_routes = true;
+        c.policies = table;
+    });
+    auto& c1 = net.add("10.0.0.11", as_ibgp);
+    auto& c2 = net.add("10.0.0.12", as_ibgp);
+    connect(rr, c1, true);
+    connect(rr, c2, true);
+    wire::PathAttributes a;
+    a.next_hop = ip("198.18.0.11");
+    c1.core().announce({pfx("10.9.0.0/24"), a}, net.now());
+    c1.core().announce({pfx("10.9.1.0/24"), a}, net.now());
+    for (auto* n : {&rr, &c1, &c2}) n->core().start(net.now());
+    REQUIRE(net.run_until([&] { return route_at(c2, rr, "10.9.1.0/24").has_value(); }, 60s));
+    CHECK(route_at(c2, rr, "10.9.1.0/24")->attributes->local_pref == 100u);
+
+    // Export policy on c2 changed: the routes are re-sent with the new LOCAL_PREF.
+    auto to_c2 = *rr.core().peer_config(c2.address());
+    to_c2.export_policy = table.chain({"prefer"});
+    rr.core().change_peer(to_c2, net.now());
+    REQUIRE(net.run_until(
+        [&] { return route_at(c2, rr, "10.9.1.0/24")->attributes->local_pref == 250u; }, 10s));
+    CHECK(route_at(c2, rr, "10.9.0.0/24")->attributes->local_pref == 250u);
+
+    // Import policy on c1 changed to reject everything: withdrawn at c2.
+    auto to_c1 = *rr.core().peer_config(c1.address());
+    to_c1.import_policy = table.chain({"reject-all"});
+    rr.core().change_peer(to_c1, net.now());
+    REQUIRE(net.run_until([&] { return !route_at(c2, rr, "10.9.1.0/24"); }, 10s));
+    CHECK(rr.core().rib(wire::ipv4_unicast, pfx("10.9.1.0/24")).size() == 1);  // kept pre-policy
+
+    // A new table: every chain re-made, the routes come back, same sessions.
+    rr.core().set_policies(
+        policy::PolicyTable(pc),
+        [&](PeerConfig& c) {
+            c.import_policy = {};
+            c.export_policy = {};
+        },
+        net.now());
+    REQUIRE(net.run_until(
+        [&] {
+            auto r = route_at(c2, rr, "10.9.1.0/24");
+            return r && r->attributes->local_pref == 100u;
+        },
+        10s));
+    CHECK(rr.core().peer(c1.address())->flap_count == 0);
+    CHECK(rr.core().peer(c2.address())->flap_count == 0);
+}

@@ -395,6 +395,13 @@ std::vector<Bytes> UpdateGroup<F>::take_encoded(std::size_t max_bytes) {
             out.push_back(std::move(b));
         }
     }
+    if (m.change_heads.size() == 0 && !m.changes.empty()) {
+        // Queue drained (after an initial table, it held every route): give
+        // its memory back.
+        m.changes = std::deque<typename Impl::Change>();  // (= {} would keep the capacity)
+        m.free_changes = std::vector<std::uint32_t>();
+        m.change_heads = detail::IdIndex{};
+    }
     return out;
 }
 

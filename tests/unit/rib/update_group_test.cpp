@@ -442,6 +442,12 @@ TEST_CASE("UpdateGroup: one encoding shared by every member", "[rib][update_grou
         }
     CHECK(via_group.routes == via_peer.routes);
     CHECK(per_peer_octets == members * shared_octets);
+    // One Adj-RIB-Out for the group, one per peer otherwise (the drained queue
+    // gave its memory back).
+    std::size_t per_peer_bytes = 0;
+    for (const auto& out : per_peer) per_peer_bytes += out->memory_bytes();
+    CHECK(g.memory_bytes() <= per_peer[0]->memory_bytes());
+    CHECK(per_peer_bytes >= members * g.memory_bytes());
 }
 
 TEST_CASE("UpdateGroup: a route moved ahead of the snapshot cursor is sent once",

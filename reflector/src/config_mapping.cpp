@@ -44,6 +44,7 @@ SpeakerConfig to_speaker_config(const Config& c) {
     sc.log_level = c.log_level;
     // A route reflector: received best paths go out again (RFC 4271 §9.2, RFC 4456).
     sc.forward_routes = true;
+    sc.keep_received_routes = false;  // the RIB holds them; no second copy
     sc.cluster_id = c.cluster_id.value_or(c.router_id);
     sc.policies = c.policies;
     return sc;

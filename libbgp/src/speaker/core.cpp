@@ -109,9 +109,10 @@ void Core::perform(const PeerPtr& peer, fsm::Actions& actions, TimePoint now) {
             ++peer->updates_received;
             notify(update_subs_, log_, addr, upd->update);
             if (peer->removed) return;
-            peer->table.apply(upd->update, [&](RouteEvent::Kind k, const ReceivedRoute& r) {
-                emit_route(*peer, k, r);
-            });
+            if (config_.keep_received_routes)
+                peer->table.apply(upd->update, [&](RouteEvent::Kind k, const ReceivedRoute& r) {
+                    emit_route(*peer, k, r);
+                });
             rib_update(peer, upd->update);
             rib_changed(now);
             if (peer->removed) return;
@@ -131,9 +132,10 @@ void Core::perform(const PeerPtr& peer, fsm::Actions& actions, TimePoint now) {
                                  : fsm::GrStaleAction::What::flush_stale;
                 mark.families = {f};
                 mark.why = borr ? "enhanced route refresh: BoRR" : "enhanced route refresh: EoRR";
-                peer->table.apply(mark, [&](RouteEvent::Kind k, const ReceivedRoute& r) {
-                    emit_route(*peer, k, r);
-                });
+                if (config_.keep_received_routes)
+                    peer->table.apply(mark, [&](RouteEvent::Kind k, const ReceivedRoute& r) {
+                        emit_route(*peer, k, r);
+                    });
                 rib_stale(peer, mark);
                 rib_changed(now);
                 if (peer->removed) return;
@@ -166,8 +168,10 @@ void Core::perform(const PeerPtr& peer, fsm::Actions& actions, TimePoint now) {
                      : gr->what == fsm::GrStaleAction::What::flush_stale ? "stale routes swept"
                                                                          : "routes dropped",
                      gr->why);
-            peer->table.apply(
-                *gr, [&](RouteEvent::Kind k, const ReceivedRoute& r) { emit_route(*peer, k, r); });
+            if (config_.keep_received_routes)
+                peer->table.apply(*gr, [&](RouteEvent::Kind k, const ReceivedRoute& r) {
+                    emit_route(*peer, k, r);
+                });
             rib_stale(peer, *gr);
             rib_changed(now);
             if (peer->removed) return;
@@ -202,9 +206,10 @@ void Core::on_state(const PeerPtr& peer, const fsm::StateChangeAction& change, T
         const auto* n = peer->session.negotiated();
         rib_session_down(peer);
         if (n == nullptr || !n->graceful_restart) {
-            peer->table.apply(
-                fsm::GrStaleAction{fsm::GrStaleAction::What::flush_all, {}, "session down"},
-                [&](RouteEvent::Kind k, const ReceivedRoute& r) { emit_route(*peer, k, r); });
+            if (config_.keep_received_routes)
+                peer->table.apply(
+                    fsm::GrStaleAction{fsm::GrStaleAction::What::flush_all, {}, "session down"},
+                    [&](RouteEvent::Kind k, const ReceivedRoute& r) { emit_route(*peer, k, r); });
             rib_drop(peer, {});
         }
         rib_changed(now);
@@ -563,8 +568,14 @@ std::optional<PeerStatus> Core::peer(const wire::IpAddress& address) const {
     if (const auto* n = p->session.negotiated()) s.negotiated = *n;
     s.last_error = p->session.last_error();
     s.flap_count = p->session.flap_count();
-    s.routes_received = p->table.size();
-    s.routes_stale = p->table.stale_count();
+    if (config_.keep_received_routes) {
+        s.routes_received = p->table.size();
+        s.routes_stale = p->table.stale_count();
+    } else {
+        const auto [received, stale] = rib_counts(*p);
+        s.routes_received = received;
+        s.routes_stale = stale;
+    }
     s.updates_received = p->updates_received;
     s.updates_sent = p->updates_sent;
     auto info = transport_.info(address);
@@ -582,7 +593,8 @@ std::vector<PeerStatus> Core::peers() const {
 
 std::vector<ReceivedRoute> Core::received_routes(const wire::IpAddress& address) const {
     auto p = find(address);
-    return p ? p->table.routes() : std::vector<ReceivedRoute>{};
+    if (!p) return {};
+    return config_.keep_received_routes ? p->table.routes() : rib_received(*p);
 }
 
 // ---- transport events ----------------------------------------------------------------

@@ -174,6 +174,10 @@ class Core {
     /// Removes the peer's paths of `families` (empty: all) from the RIBs.
     void rib_drop(const PeerPtr& peer, std::span<const wire::Family> families);
     void rib_update(const PeerPtr& peer, const wire::Update& update);
+    /// Without keep_received_routes: the peer's received routes from the RIB.
+    [[nodiscard]] std::vector<ReceivedRoute> rib_received(const Peer& peer) const;
+    /// (routes, stale routes) of the peer in the RIB.
+    [[nodiscard]] std::pair<std::size_t, std::size_t> rib_counts(const Peer& peer) const;
     [[nodiscard]] policy::Context import_context(const Peer& peer) const;
     /// The import policy changed: recompute the peer's paths from Adj-RIB-In.
     void rib_reimport(const PeerPtr& peer);

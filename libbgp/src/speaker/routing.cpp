@@ -257,6 +257,48 @@ void Core::rib_changed(TimePoint now) {
     groups_pump_all(now);
 }
 
+std::vector<ReceivedRoute> Core::rib_received(const Peer& peer) const {
+    std::vector<ReceivedRoute> out;
+    const auto& r = *routing_;
+    const auto* n = peer.session.negotiated();
+    auto walk = [&](const auto& rib, const std::optional<rib::PeerId>& id, wire::Family f) {
+        if (!id) return;
+        const bool path_ids = n != nullptr && n->add_path_receive.contains(f);
+        rib.for_each_adj_in(*id, [&](const rib::Route& route) {
+            ReceivedRoute x;
+            x.family = f;
+            x.prefix = route.prefix;
+            if (path_ids) x.path_id = route.path_id;
+            auto attrs =
+                std::make_shared<wire::PathAttributes>(r.store.materialize(route.attrs_in));
+            if (attrs->mp_reach && !attrs->mp_reach->next_hops.empty() && !attrs->next_hop)
+                attrs->next_hop = attrs->mp_reach->next_hops.front();
+            attrs->mp_reach.reset();
+            x.attributes = std::move(attrs);
+            x.stale = route.stale;
+            out.push_back(std::move(x));
+        });
+    };
+    walk(r.rib4, peer.rib4, wire::ipv4_unicast);
+    walk(r.rib6, peer.rib6, wire::ipv6_unicast);
+    return out;
+}
+
+std::pair<std::size_t, std::size_t> Core::rib_counts(const Peer& peer) const {
+    const auto& r = *routing_;
+    std::size_t routes = 0;
+    std::size_t stale = 0;
+    if (peer.rib4) {
+        routes += r.rib4.peer_path_count(*peer.rib4);
+        stale += r.rib4.peer_stale_count(*peer.rib4);
+    }
+    if (peer.rib6) {
+        routes += r.rib6.peer_path_count(*peer.rib6);
+        stale += r.rib6.peer_stale_count(*peer.rib6);
+    }
+    return {routes, stale};
+}
+
 std::vector<RibRoute> Core::rib(wire::Family family, std::optional<wire::Prefix> prefix) const {
     std::vector<RibRoute> out;
     const auto& r = *routing_;

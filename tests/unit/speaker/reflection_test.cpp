@@ -505,3 +505,31 @@ TEST_CASE("update groups: clients share one group; split horizon as the best pat
         },
         10s));
 }
+
+TEST_CASE("forwarding without received-route tables: the RIB answers for them", "[speaker]") {
+    Network net;
+    auto& rr = net.add("10.0.0.1", as_ibgp, [](bgp::SpeakerConfig& c) {
+        c.forward_routes = true;
+        c.keep_received_routes = false;
+    });
+    auto& c1 = net.add("10.0.0.11", as_ibgp);
+    auto& c2 = net.add("10.0.0.12", as_ibgp);
+    connect(rr, c1, true);
+    connect(rr, c2, true);
+    wire::PathAttributes a;
+    a.next_hop = ip("198.18.0.11");
+    a.med = 3;
+    c1.core().announce({pfx("10.12.0.0/24"), a}, net.now());
+    c1.core().announce({pfx("10.12.1.0/24"), a}, net.now());
+    for (auto* n : {&rr, &c1, &c2}) n->core().start(net.now());
+    REQUIRE(net.run_until([&] { return route_at(c2, rr, "10.12.1.0/24").has_value(); }, 60s));
+
+    const auto got = rr.core().received_routes(c1.address());
+    REQUIRE(got.size() == 2);
+    CHECK(got[0].family == wire::ipv4_unicast);
+    CHECK(got[0].attributes->next_hop == ip("198.18.0.11"));
+    CHECK(got[0].attributes->med == 3u);
+    CHECK_FALSE(got[0].stale);
+    CHECK(rr.core().peer(c1.address())->routes_received == 2);
+    CHECK(route_at(c2, rr, "10.12.0.0/24"));
+}

@@ -133,6 +133,12 @@ struct SpeakerConfig {
     /// reflector or route server. Without it only the routes given to
     /// Speaker::announce() go out (an announcer, like a node agent).
     bool forward_routes = false;
+    /// Keep each peer's received-route table (the source of on_route events
+    /// for received routes). false - for a reflector of large tables: no such
+    /// table (saves about 100 bytes per received route); received_routes()
+    /// and the PeerStatus counts come from the RIB's Adj-RIB-In, and on_route
+    /// reports End-of-RIB only.
+    bool keep_received_routes = true;
     /// RFC 4456 §7 CLUSTER_ID; default: router_id.
     std::optional<std::uint32_t> cluster_id;
     /// Options of the decision process (MED comparison, multipath, ...).

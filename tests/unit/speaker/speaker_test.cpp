@@ -237,19 +237,26 @@ TEST_CASE("a peer that stops reading is dropped; the other peer gets every route
     ca.log_level = bgp::LogLevel::info;
     bgp::Speaker a(io, ca);
     bgp::Speaker b(io, speaker_config(65002, "10.0.0.2", "127.0.0.2", 21042, lb));
-    a.add_peer(peer("127.0.0.2", 21042, 65002, "127.0.0.1"));
-    b.add_peer(peer("127.0.0.1", 21041, 65001, "127.0.0.2"));
+    // A long hold time: this test is about the write side, and under a
+    // sanitizer on a loaded machine 15 MB of UPDATEs may keep one io_context
+    // busy for longer than 9 s.
+    auto to_b = peer("127.0.0.2", 21042, 65002, "127.0.0.1");
+    to_b.session.hold_time = 60s;
+    a.add_peer(to_b);
+    auto to_a = peer("127.0.0.1", 21041, 65001, "127.0.0.2");
+    to_a.session.hold_time = 60s;
+    b.add_peer(to_a);
     auto stuck = peer("127.0.0.9", 179, 65009, "127.0.0.1");
     stuck.passive = true;
     stuck.session.hold_time = 240s;
     stuck.session.send_hold_time = 3s;  // RFC 9687: no write progress for 3 s ends it
     a.add_peer(stuck);
 
-    // About 15 MB of UPDATEs, announced in one go before the sessions are up:
-    // far more than the socket buffers and 15 times the write-queue limit.
+    // About 7 MB of UPDATEs, announced in one go before the sessions are up:
+    // far more than the socket buffers and 7 times the write-queue limit.
     // The export is paced by each peer's reading, so the initial table must
     // reach the reading peer whole while the queue stays within its limit.
-    constexpr std::uint32_t routes = 4000;
+    constexpr std::uint32_t routes = 2000;
     for (std::uint32_t i = 0; i < routes; ++i) {
         wire::PathAttributes at;
         std::vector<std::uint32_t> comms(900);

@@ -239,11 +239,14 @@ void Machine::start(TimePoint now, Actions& out) {
 }
 
 void Machine::stop(TimePoint now, Actions& out, std::string_view message, std::uint8_t subcode) {
+    stop_with(now, out, wire::Notification::shutdown(subcode, message));
+}
+
+void Machine::stop_with(TimePoint now, Actions& out, const wire::Notification& n) {
     admin_up_ = false;
     idle_hold_.reset();
     connect_retry_counter_ = 0;
     flap_count_ = 0;
-    const auto n = wire::Notification::shutdown(subcode, message);
     // The less advanced connection first, so that the session reports one
     // change, from its real state to Idle.
     const bool out_first = c(ConnId::outgoing).state <= c(ConnId::incoming).state;

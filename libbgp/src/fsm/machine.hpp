@@ -80,6 +80,7 @@ class Machine {
 
     void start(TimePoint now, Actions& out);
     void stop(TimePoint now, Actions& out, std::string_view message, std::uint8_t subcode);
+    void stop_with(TimePoint now, Actions& out, const wire::Notification& n);
     bool reconfigure(SessionConfig config, TimePoint now, Actions& out);
     void tcp_connected(TimePoint now, Actions& out);
     bool tcp_accepted(TimePoint now, Actions& out);

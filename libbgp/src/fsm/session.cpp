@@ -19,6 +19,9 @@ void Session::start(TimePoint now, Actions& out) { impl_->m.start(now, out); }
 void Session::stop(TimePoint now, Actions& out, std::string_view message, std::uint8_t subcode) {
     impl_->m.stop(now, out, message, subcode);
 }
+void Session::stop(TimePoint now, Actions& out, const wire::Notification& notification) {
+    impl_->m.stop_with(now, out, notification);
+}
 bool Session::reconfigure(SessionConfig config, TimePoint now, Actions& out) {
     return impl_->m.reconfigure(std::move(config), now, out);
 }

@@ -48,6 +48,9 @@ void validate(const PeerConfig& c) {
     if (c.session.families.empty()) throw std::invalid_argument("peer has no address family");
     if (c.local_address && c.local_address->afi() != c.address.afi())
         throw std::invalid_argument("local address and peer address of different families");
+    // The limits' own checks (limit > 0, threshold <= 100).
+    if (c.max_prefix_ipv4) (void)policy::MaxPrefixState(wire::ipv4_unicast, *c.max_prefix_ipv4);
+    if (c.max_prefix_ipv6) (void)policy::MaxPrefixState(wire::ipv6_unicast, *c.max_prefix_ipv6);
 }
 
 fsm::SessionConfig session_config(const PeerConfig& peer, const SpeakerConfig& speaker) {
@@ -85,7 +88,10 @@ void Core::run(const PeerPtr& peer, TimePoint now,
         erase_peer(peer, now);
         return;
     }
-    transport_.set_deadline(peer->config.address, peer->session.next_deadline());
+    auto deadline = peer->session.next_deadline();
+    if (peer->held_until && (!deadline || *peer->held_until < *deadline))
+        deadline = peer->held_until;
+    transport_.set_deadline(peer->config.address, deadline);
 }
 
 void Core::perform(const PeerPtr& peer, fsm::Actions& actions, TimePoint now) {
@@ -114,8 +120,9 @@ void Core::perform(const PeerPtr& peer, fsm::Actions& actions, TimePoint now) {
                     emit_route(*peer, k, r);
                 });
             rib_update(peer, upd->update);
+            const bool torn_down = max_prefix_check(peer, now);
             rib_changed(now);
-            if (peer->removed) return;
+            if (peer->removed || torn_down) return;
         } else if (auto* rr = std::get_if<fsm::RouteRefreshAction>(&action)) {
             const wire::Family f{static_cast<wire::Afi>(rr->refresh.afi),
                                  static_cast<wire::Safi>(rr->refresh.safi)};
@@ -223,6 +230,8 @@ void Core::on_state(const PeerPtr& peer, const fsm::StateChangeAction& change, T
         peer->eorr_due.clear();
     }
     if (change.to == fsm::State::established) {
+        if (peer->max4) peer->max4->reset();
+        if (peer->max6) peer->max6->reset();
         rib_up(peer);
         send_initial_table(peer, now);
         if (peer->removed) return;
@@ -428,6 +437,7 @@ void Core::add_peer(PeerConfig config, TimePoint now, bool dynamic) {
     auto sc = session_config(config, config_);
     auto peer = std::make_shared<Peer>(std::move(config), std::move(sc));
     peer->dynamic = dynamic;
+    max_prefix_setup(*peer);
     peers_.emplace(peer->config.address, peer);
     log_.log(LogLevel::info, "peer {}: added{}{}", peer_name(peer->config, peer->config.peer_as),
              dynamic ? " (dynamic)" : "", peer->config.passive ? " (passive)" : "");
@@ -451,7 +461,10 @@ void Core::change_peer(PeerConfig config, TimePoint now) {
         peer->config.next_hop_ipv4 != config.next_hop_ipv4 ||
         peer->config.next_hop_ipv6 != config.next_hop_ipv6;
     auto sc = session_config(config, config_);
+    const bool limits_changed = peer->config.max_prefix_ipv4 != config.max_prefix_ipv4 ||
+                                peer->config.max_prefix_ipv6 != config.max_prefix_ipv6;
     peer->config = std::move(config);
+    if (limits_changed) max_prefix_setup(*peer);
     log_.log(LogLevel::info, "peer {}: configuration changed{}",
              peer_name(peer->config, peer->peer_as()),
              reset_transport ? " (transport: session reset)" : "");
@@ -517,6 +530,7 @@ bool Core::start_peer(const wire::IpAddress& address, TimePoint now) {
     auto peer = find(address);
     if (!peer) return false;
     peer->admin_down = false;
+    peer->held_until.reset();
     if (running_) run(peer, now, [&](fsm::Session& s, fsm::Actions& out) { s.start(now, out); });
     return true;
 }
@@ -625,8 +639,20 @@ void Core::receive(const wire::IpAddress& address, fsm::ConnId conn,
 }
 
 void Core::poll(const wire::IpAddress& address, TimePoint now) {
-    if (auto p = find(address))
-        run(p, now, [&](fsm::Session& s, fsm::Actions& out) { s.poll(now, out); });
+    auto p = find(address);
+    if (!p) return;
+    if (p->held_until && now >= *p->held_until) {
+        // The maximum-prefix hold-down is over: start again.
+        log_.log(LogLevel::info, "peer {}: maximum-prefix restart interval over: starting",
+                 peer_name(p->config, p->peer_as()));
+        p->held_until.reset();
+        p->admin_down = false;
+        if (running_) {
+            run(p, now, [&](fsm::Session& s, fsm::Actions& out) { s.start(now, out); });
+            return;
+        }
+    }
+    run(p, now, [&](fsm::Session& s, fsm::Actions& out) { s.poll(now, out); });
 }
 
 void Core::write_progress(const wire::IpAddress& address, TimePoint now, bool drained) {

@@ -166,9 +166,15 @@ class Core {
     void export_change(const wire::Prefix& prefix, TimePoint now);
     void emit_route(const Peer& peer, RouteEvent::Kind kind, const ReceivedRoute& route);
     void erase_peer(const PeerPtr& peer, TimePoint now);
+    /// (Re)creates the peer's maximum-prefix states from its configuration.
+    void max_prefix_setup(Peer& peer);
+    /// After an UPDATE: warns, or tears the session down (true) when a limit
+    /// is exceeded.
+    bool max_prefix_check(const PeerPtr& peer, TimePoint now);
 
     // The RIB (routing.cpp).
     [[nodiscard]] rib::PeerInfo peer_info(const Peer& peer, wire::Family family) const;
+    [[nodiscard]] std::string peer_label(const Peer& peer) const;
     void rib_up(const PeerPtr& peer);
     void rib_session_down(const PeerPtr& peer);
     /// Removes the peer's paths of `families` (empty: all) from the RIBs.

@@ -6,6 +6,7 @@
 #include <set>
 #include <vector>
 
+#include "bgp/policy/max_prefix.hpp"
 #include "bgp/policy/table.hpp"
 #include "bgp/rib/update_group.hpp"
 #include "speaker/core.hpp"
@@ -43,6 +44,11 @@ struct Core::Peer {
     std::optional<rib::PeerId> rib6;
     std::shared_ptr<Group<rib::Ipv4>> g4;
     std::shared_ptr<Group<rib::Ipv6>> g6;
+    // Maximum-prefix limits (PeerConfig::max_prefix_*), and after a tear-down
+    // the time the session may start again.
+    std::optional<policy::MaxPrefixState> max4;
+    std::optional<policy::MaxPrefixState> max6;
+    std::optional<TimePoint> held_until;
 
     [[nodiscard]] std::uint32_t peer_as() const {
         return learnt_as != 0 ? learnt_as : config.peer_as;

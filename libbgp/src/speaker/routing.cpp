@@ -42,6 +42,12 @@ Routing::Routing(const SpeakerConfig& config)
     }
 }
 
+std::string Core::peer_label(const Peer& peer) const {
+    std::string s = peer.config.address.to_string();
+    if (peer.peer_as() != 0) s += " AS" + std::to_string(peer.peer_as());
+    return s;
+}
+
 rib::PeerInfo Core::peer_info(const Peer& peer, wire::Family family) const {
     rib::PeerInfo info;
     info.address = peer.config.address;
@@ -255,6 +261,60 @@ void Core::rib_changed(TimePoint now) {
                     for (const auto& g : groups6_) g->dirty.insert(prefix);
                 });
     groups_pump_all(now);
+}
+
+void Core::max_prefix_setup(Peer& peer) {
+    peer.max4.reset();
+    peer.max6.reset();
+    if (peer.config.max_prefix_ipv4)
+        peer.max4.emplace(wire::ipv4_unicast, *peer.config.max_prefix_ipv4);
+    if (peer.config.max_prefix_ipv6)
+        peer.max6.emplace(wire::ipv6_unicast, *peer.config.max_prefix_ipv6);
+}
+
+bool Core::max_prefix_check(const PeerPtr& peer, TimePoint now) {
+    auto& r = *routing_;
+    auto one = [&](std::optional<policy::MaxPrefixState>& st, const std::optional<rib::PeerId>& id,
+                   std::size_t count) {
+        if (!st || !id) return false;
+        const auto& cfg = st->config();
+        const auto name = peer_label(*peer);
+        switch (st->update(count)) {
+            case policy::MaxPrefixEvent::none:
+                return false;
+            case policy::MaxPrefixEvent::threshold_reached:
+                log_.log(LogLevel::warning,
+                         "peer {}: {} {} prefixes received, {}% of the maximum of {}", name, count,
+                         st->family().name(), cfg.warning_threshold_percent, cfg.limit);
+                return false;
+            case policy::MaxPrefixEvent::limit_exceeded:
+                log_.log(LogLevel::warning,
+                         "peer {}: {} {} prefixes received, over the maximum of {} "
+                         "(warning only: session kept)",
+                         name, count, st->family().name(), cfg.limit);
+                return false;
+            case policy::MaxPrefixEvent::tear_down:
+                break;
+        }
+        const auto data = st->cease_data();
+        wire::Notification n;
+        n.code = static_cast<std::uint8_t>(wire::NotifCode::cease);
+        n.subcode = wire::cease_subcode::maximum_prefixes_reached;
+        n.data.assign(data.begin(), data.end());
+        peer->held_until = st->torn_down(now);
+        peer->admin_down = true;  // until the restart interval is over, or start_peer()
+        log_.log(LogLevel::error,
+                 "peer {}: {} {} prefixes received, over the maximum of {}: session torn "
+                 "down ({})",
+                 name, count, st->family().name(), cfg.limit,
+                 peer->held_until
+                     ? "restart in " + std::to_string(cfg.restart_interval.count()) + " s"
+                     : std::string("held down until started again"));
+        run(peer, now, [&](fsm::Session& s, fsm::Actions& out) { s.stop(now, out, n); });
+        return true;
+    };
+    if (peer->rib4 && one(peer->max4, peer->rib4, r.rib4.peer_path_count(*peer->rib4))) return true;
+    return peer->rib6 && one(peer->max6, peer->rib6, r.rib6.peer_path_count(*peer->rib6));
 }
 
 std::vector<ReceivedRoute> Core::rib_received(const Peer& peer) const {

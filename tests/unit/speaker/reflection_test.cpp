@@ -533,3 +533,72 @@ TEST_CASE("forwarding without received-route tables: the RIB answers for them", 
     CHECK(rr.core().peer(c1.address())->routes_received == 2);
     CHECK(route_at(c2, rr, "10.12.0.0/24"));
 }
+
+TEST_CASE("maximum prefix: warning only, or Cease with RFC 4486 data and a restart interval",
+          "[speaker]") {
+    Network net;
+    auto& rr = net.add("10.0.0.1", as_ibgp, reflector_config(0x0A0000FE));
+    auto& c1 = net.add("10.0.0.11", as_ibgp);
+    auto& c2 = net.add("10.0.0.12", as_ibgp);
+    auto to_c1 = peer_to(c1, as_ibgp);
+    to_c1.route_reflector_client = true;
+    bgp::policy::MaxPrefixConfig limit;
+    limit.limit = 5;
+    limit.restart_interval = 30s;
+    to_c1.max_prefix_ipv4 = limit;
+    rr.core().add_peer(to_c1, {});
+    c1.core().add_peer(peer_to(rr, as_ibgp), {});
+    auto to_c2 = peer_to(c2, as_ibgp);
+    to_c2.route_reflector_client = true;
+    limit.warning_only = true;
+    to_c2.max_prefix_ipv4 = limit;
+    rr.core().add_peer(to_c2, {});
+    c2.core().add_peer(peer_to(rr, as_ibgp), {});
+
+    std::vector<bgp::PeerEvent> at_c1;
+    c1.core().on_state_change([&](const bgp::PeerEvent& e) { at_c1.push_back(e); });
+    wire::PathAttributes a;
+    a.next_hop = ip("198.18.0.1");
+    for (std::uint32_t i = 0; i < 8; ++i) {
+        const auto p = wire::Prefix(wire::IpAddress::v4(0x0C000000u + (i << 8)), 24);
+        c1.core().announce({p, a}, net.now());
+        c2.core().announce({wire::Prefix(wire::IpAddress::v4(0x0D000000u + (i << 8)), 24), a},
+                           net.now());
+    }
+    for (auto* n : {&rr, &c1, &c2}) n->core().start(net.now());
+
+    auto down_for_max = [&] {
+        for (const auto& e : at_c1)
+            if (e.from == fsm::State::established && e.reason.notification &&
+                e.reason.notification->code == 6 && e.reason.notification->subcode == 1)
+                return true;
+        return false;
+    };
+    REQUIRE(net.run_until(down_for_max, 60s));
+    // RFC 4486 §4: AFI 1, SAFI 1, the limit (5) as four octets.
+    for (const auto& e : at_c1)
+        if (e.reason.notification && e.reason.notification->subcode == 1)
+            CHECK(e.reason.notification->data == std::vector<std::uint8_t>{0, 1, 1, 0, 0, 0, 5});
+    const auto held = *rr.core().peer(c1.address());
+    CHECK(held.state != fsm::State::established);
+    CHECK(held.routes_received == 0);  // its routes went with the session
+    // The warning-only peer stays up with all 8.
+    REQUIRE(net.run_until(
+        [&] {
+            auto st = rr.core().peer(c2.address());
+            return st && st->routes_received == 8;
+        },
+        10s));
+    CHECK(rr.core().peer(c2.address())->state == fsm::State::established);
+    bool warned = false;
+    for (const auto& l : rr.log_lines())
+        warned = warned || l.find("warning only") != std::string::npos;
+    CHECK(warned);
+
+    // After the restart interval the session comes back (and goes again: c1
+    // still sends 8).
+    at_c1.clear();
+    net.run_for(20s);
+    CHECK(rr.core().peer(c1.address())->state != fsm::State::established);
+    REQUIRE(net.run_until(down_for_max, 60s));
+}

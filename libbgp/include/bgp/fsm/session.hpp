@@ -160,6 +160,9 @@ class Session {
     /// `subcode` = administrative_reset or peer_deconfigured.
     void stop(TimePoint now, Actions& out, std::string_view message = {},
               std::uint8_t subcode = wire::cease_subcode::administrative_shutdown);
+    /// ManualStop with this Cease (e.g. RFC 4486 Maximum Number of Prefixes
+    /// Reached with its AFI / SAFI / limit data).
+    void stop(TimePoint now, Actions& out, const wire::Notification& notification);
     /// Replace the configuration. Settings that need a new session (anything in
     /// the OPEN, the peer AS, addresses) reset it with Cease / Other
     /// Configuration Change; timers-only changes apply in place. Returns true

@@ -27,6 +27,7 @@ struct MaxPrefixConfig {
     /// After a tear-down, when the session may be started again; zero = stays
     /// down until an operator clears it (FRR without `restart`).
     std::chrono::seconds restart_interval{0};
+    friend bool operator==(const MaxPrefixConfig&, const MaxPrefixConfig&) = default;
 };
 
 enum class MaxPrefixEvent : std::uint8_t {

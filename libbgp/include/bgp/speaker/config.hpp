@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "bgp/fsm/config.hpp"
+#include "bgp/policy/max_prefix.hpp"
 #include "bgp/policy/table.hpp"
 #include "bgp/rib/peer.hpp"
 #include "bgp/wire/types.hpp"
@@ -89,6 +90,13 @@ struct PeerConfig {
     bool next_hop_self = false;
     /// Accept routes with our own AS in AS_PATH up to this many times.
     std::uint8_t allow_own_as = 0;
+    /// Maximum number of paths received from the peer per family (counted as
+    /// received, before import policy, like BIRD's `receive limit`): a warning
+    /// at the threshold, then a warning only or Cease / Maximum Number of
+    /// Prefixes Reached (RFC 4486 §4, data AFI / SAFI / limit) and the session
+    /// held down for `restart_interval` (zero: until start_peer()).
+    std::optional<policy::MaxPrefixConfig> max_prefix_ipv4;
+    std::optional<policy::MaxPrefixConfig> max_prefix_ipv6;
 
     /// Free text for logs ("walker-2").
     std::string description;

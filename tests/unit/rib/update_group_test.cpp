@@ -503,3 +503,57 @@ TEST_CASE("UpdateGroup: IPv6 snapshot equals what the members got",
     CHECK(joining.routes.size() == 3000);
     CHECK(joining.messages < 3000 / 100);  // packed by attribute set, not one per route
 }
+
+TEST_CASE("UpdateGroup: reflector clients in one group get what each would get alone",
+          "[rib][update_group]") {
+    AttrStore store;
+    Rib<Ipv4> rib(store, local_config());
+    auto upstream = ebgp("198.18.0.1", 65001, 0xC6120001);
+    upstream.local_address = ip("198.18.0.2");
+    const PeerId src = rib.add_peer(upstream);
+    std::vector<PeerId> clients;
+    for (std::uint32_t c = 0; c < 3; ++c) {
+        auto p = ibgp(c == 0 ? "10.0.1.1" : c == 1 ? "10.0.1.2" : "10.0.1.3", 0x0A000101 + c, true);
+        p.local_address = ip("10.0.0.1");
+        clients.push_back(rib.add_peer(p));
+    }
+    const auto o = ibgp_opts();
+    UpdateGroup<Ipv4> g(store, false, o);
+    std::vector<std::unique_ptr<AdjRibOut<Ipv4>>> alone;
+    for (std::size_t c = 0; c < clients.size(); ++c)
+        alone.push_back(std::make_unique<AdjRibOut<Ipv4>>(store, false));
+    std::vector<AttrRef> sets;
+    for (std::uint32_t j = 0; j < 5; ++j) {
+        auto a = attrs({65001, 3356, 1000 + j}, "198.18.0.1");
+        a.med = j;
+        a.communities = std::vector<std::uint32_t>{0xFDE90000u + j};
+        sets.push_back(intern(store, a));
+    }
+    const FeedId feed = rib.subscribe();
+    const auto export_changes = [&] {
+        rib.poll(feed, 1u << 20, [&](const wire::Prefix& p, const auto&) {
+            g.sync(p, advertisements(rib, p, clients[0]));
+            for (std::size_t c = 0; c < clients.size(); ++c)
+                alone[c]->sync(p, advertisements(rib, p, clients[c]));
+        });
+    };
+    for (std::uint32_t i = 0; i < 800; ++i) rib.announce(src, v4(i), 0, sets[i % 5].id());
+    export_changes();
+    Receiver member;
+    std::vector<Receiver> single(clients.size());
+    member.apply(g.take_encoded(1u << 20), o);
+    for (std::size_t c = 0; c < clients.size(); ++c) flush(*alone[c], single[c], o);
+    for (std::uint32_t i = 0; i < 800; i += 3) rib.withdraw(src, v4(i), 0);
+    export_changes();
+    member.apply(g.take_encoded(1u << 20), o);
+    for (std::size_t c = 0; c < clients.size(); ++c) {
+        flush(*alone[c], single[c], o);
+        CHECK(single[c].routes == member.routes);
+        CHECK(single[c].messages == member.messages);
+    }
+    REQUIRE(member.routes.size() == 800 - 267);
+    const auto& got = member.routes.begin()->second;
+    CHECK(got.local_pref == 100u);   // towards iBGP
+    CHECK_FALSE(got.originator_id);  // an eBGP route is not reflected
+    CHECK(got.next_hop == ip("198.18.0.1"));
+}

@@ -45,6 +45,9 @@ struct UpdateGroup<F>::SnapshotState {
     /// Routes changed behind the cursor: send their latest state again. The
     /// value: the member had the route (so a withdrawal is due if it is gone).
     std::unordered_map<PathKey, bool, PathKeyHash> resend;
+    /// snapshot_done() said so: the member is a full member, nothing is
+    /// tracked any more (however long the Snapshot object is kept).
+    bool finished = false;
 };
 
 template <class F>
@@ -150,7 +153,8 @@ struct UpdateGroup<F>::Impl {
     // A route at slot `s` changes: snapshots that have read slot `s` send it again.
     void note_change(std::uint32_t s, const PathKey& pk, bool had) {
         for (const auto& w : snaps)
-            if (auto st = w.lock(); st && s < st->cursor) st->resend.emplace(pk, had);
+            if (auto st = w.lock(); st && !st->finished && s < st->cursor)
+                st->resend.emplace(pk, had);
     }
 
     // ---- queued changes ------------------------------------------------------
@@ -359,7 +363,10 @@ void UpdateGroup<F>::sync(const wire::Prefix& prefix, std::span<const Advertisem
 template <class F>
 std::vector<Bytes> UpdateGroup<F>::take_encoded(std::size_t max_bytes) {
     Impl& m = *impl_;
-    std::erase_if(m.snaps, [](const auto& w) { return w.expired(); });
+    std::erase_if(m.snaps, [](const auto& w) {
+        const auto st = w.lock();
+        return !st || st->finished;
+    });
     std::vector<Bytes> out;
     std::size_t total = 0;
     const std::size_t max_msg = m.opts.max_size();
@@ -418,7 +425,7 @@ template <class F>
 std::vector<Bytes> UpdateGroup<F>::snapshot_next(Snapshot& s, std::size_t max_bytes) const {
     const Impl& m = *impl_;
     std::vector<Bytes> out;
-    if (!s.state_) return out;
+    if (!s.state_ || s.state_->finished) return out;
     SnapshotState& st = *s.state_;
     using PathKey = typename SnapshotState::PathKey;
     std::vector<PathKey> withdrawn;
@@ -458,7 +465,10 @@ std::vector<Bytes> UpdateGroup<F>::snapshot_next(Snapshot& s, std::size_t max_by
 
 template <class F>
 bool UpdateGroup<F>::snapshot_done(const Snapshot& s) const {
-    return !s.state_ || (s.state_->cursor >= impl_->slots.size() && s.state_->resend.empty());
+    if (!s.state_ || s.state_->finished) return true;
+    if (s.state_->cursor < impl_->slots.size() || !s.state_->resend.empty()) return false;
+    s.state_->finished = true;  // the member is now a full member (see the header)
+    return true;
 }
 
 template <class F>

@@ -377,19 +377,30 @@ TEST_CASE("UpdateGroup: snapshot of an empty group, dropped snapshots",
     AttrStore store;
     UpdateGroup<Ipv4> g(store, false, ibgp_opts());
     auto s = g.begin_snapshot();
-    CHECK(g.snapshot_done(s));
+    auto t = g.begin_snapshot();
+    CHECK(g.snapshot_done(s));  // nothing advertised: a full member at once
     CHECK(g.snapshot_next(s, 4096).empty());
     const Advertisement a[] = {ad(ibgp_attrs(65001))};
     g.sync(v4(1), a);
     {
         auto dropped = g.begin_snapshot();  // the member went away before reading it
     }
-    (void)g.take_encoded(4096);
-    CHECK_FALSE(g.snapshot_done(s));  // slot 0 now holds a route the cursor has not read
-    Receiver r;
-    r.apply(g.snapshot_next(s, 4096), ibgp_opts());
-    CHECK(r.routes.size() == 1);
+    const auto batch = g.take_encoded(4096);
+    CHECK(batch.size() == 1);  // for the full members, s's among them
+    // Done stays done, however long the Snapshot is kept: nothing is tracked.
     CHECK(g.snapshot_done(s));
+    CHECK(g.snapshot_next(s, 4096).empty());
+    for (std::uint32_t i = 2; i < 50; ++i) g.sync(v4(i), a);
+    (void)g.take_encoded(1u << 16);
+    g.sync(v4(1), {});
+    (void)g.take_encoded(1u << 16);
+    CHECK(g.snapshot_done(s));
+    // t was never asked before the route came: it reads it, as a joining member.
+    CHECK_FALSE(g.snapshot_done(t));
+    Receiver r;
+    for (int k = 0; !g.snapshot_done(t) && k < 10; ++k)
+        r.apply(g.snapshot_next(t, 4096), ibgp_opts());
+    CHECK(r.routes.size() == 48);
     CHECK(g.memory_bytes() > 0);
 }
 

@@ -98,7 +98,9 @@ class UpdateGroup {
     /// The next encoded UPDATEs of the snapshot, about `max_bytes` octets
     /// (at least one message unless the snapshot is done); empty once done.
     [[nodiscard]] std::vector<Bytes> snapshot_next(Snapshot& s, std::size_t max_bytes) const;
-    /// Everything the group has advertised went into the snapshot.
+    /// Everything the group has advertised went into the snapshot. Once true
+    /// it stays true: from then on the member must get take_encoded() output
+    /// (the group stops tracking the snapshot).
     [[nodiscard]] bool snapshot_done(const Snapshot& s) const;
 
     /// The attributes the members have for (prefix, path id), as sent.

@@ -93,6 +93,7 @@ struct UpdateGroup<F>::Impl {
     detail::IdIndex change_heads;
     std::map<AttrId, Bucket> buckets;
     mutable std::vector<std::weak_ptr<SnapshotState>> snaps;
+    mutable Bytes eor;  // End-of-RIB, encoded on first use
 
     Impl(AttrStore& s, bool ap, wire::CodecOptions o) : store(s), add_path(ap), opts(std::move(o)) {
         if (add_path) opts.add_path.insert(F::family);
@@ -469,6 +470,15 @@ bool UpdateGroup<F>::snapshot_done(const Snapshot& s) const {
     if (s.state_->cursor < impl_->slots.size() || !s.state_->resend.empty()) return false;
     s.state_->finished = true;  // the member is now a full member (see the header)
     return true;
+}
+
+template <class F>
+Bytes UpdateGroup<F>::end_of_rib() const {
+    const Impl& m = *impl_;
+    if (!m.eor)
+        if (auto e = wire::encode(wire::Message{wire::make_end_of_rib(F::family)}, m.opts))
+            m.eor = std::make_shared<const std::vector<std::uint8_t>>(std::move(*e));
+    return m.eor;
 }
 
 template <class F>

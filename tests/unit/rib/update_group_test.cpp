@@ -568,3 +568,24 @@ TEST_CASE("UpdateGroup: reflector clients in one group get what each would get a
     CHECK_FALSE(got.originator_id);  // an eBGP route is not reflected
     CHECK(got.next_hop == ip("198.18.0.1"));
 }
+
+TEST_CASE("UpdateGroup: End-of-RIB encoded once per group", "[rib][update_group]") {
+    AttrStore store;
+    UpdateGroup<Ipv4> g4(store, false, ibgp_opts());
+    UpdateGroup<Ipv6> g6(store, true, ibgp_opts());
+    const Bytes e4 = g4.end_of_rib();
+    REQUIRE(e4);
+    CHECK(g4.end_of_rib() == e4);  // the same buffer every time
+    auto m4 = wire::decode_message(*e4, ibgp_opts());
+    REQUIRE(m4);
+    CHECK(std::get<wire::Update>(*m4) == wire::make_end_of_rib(wire::ipv4_unicast));
+    const Bytes e6 = g6.end_of_rib();
+    REQUIRE(e6);
+    auto m6 = wire::decode_message(*e6, g6.codec_options());
+    REQUIRE(m6);
+    const auto& u6 = std::get<wire::Update>(*m6);
+    REQUIRE(u6.attributes.mp_unreach);
+    CHECK(u6.attributes.mp_unreach->family == wire::ipv6_unicast);
+    CHECK(u6.attributes.mp_unreach->nlri.empty());
+    CHECK(u6.nlri.empty());
+}

@@ -25,8 +25,7 @@
 //      bytes, NOT take_encoded() output (that goes to the other members);
 //   3. as soon as snapshot_done(s) is true - before the next take_encoded() -
 //      the member becomes a full member and gets every later take_encoded()
-//      batch (then End-of-RIB, wire::make_end_of_rib, if it is the initial
-//      table).
+//      batch (then End-of-RIB, end_of_rib(), if it is the initial table).
 //
 // The cursor reads the advertised state live; a change that take_encoded()
 // applies during the snapshot to a route the cursor has already passed is
@@ -102,6 +101,10 @@ class UpdateGroup {
     /// it stays true: from then on the member must get take_encoded() output
     /// (the group stops tracking the snapshot).
     [[nodiscard]] bool snapshot_done(const Snapshot& s) const;
+
+    /// The End-of-RIB marker of the group's family (RFC 4724 §2), encoded
+    /// once per group: after a member's initial table.
+    [[nodiscard]] Bytes end_of_rib() const;
 
     /// The attributes the members have for (prefix, path id), as sent.
     [[nodiscard]] std::optional<AttrId> advertised(const wire::Prefix& prefix,

@@ -48,6 +48,10 @@ struct UpdateGroup<F>::SnapshotState {
     /// snapshot_done() said so: the member is a full member, nothing is
     /// tracked any more (however long the Snapshot object is kept).
     bool finished = false;
+    /// begin_snapshot(true): the member holds the group's routes as they were
+    /// when the snapshot began, so a route withdrawn or changed anywhere since
+    /// is sent again (a withdrawal if gone), not only behind the cursor.
+    bool has_table = false;
 };
 
 template <class F>
@@ -154,7 +158,8 @@ struct UpdateGroup<F>::Impl {
     // A route at slot `s` changes: snapshots that have read slot `s` send it again.
     void note_change(std::uint32_t s, const PathKey& pk, bool had) {
         for (const auto& w : snaps)
-            if (auto st = w.lock(); st && !st->finished && s < st->cursor)
+            if (auto st = w.lock();
+                st && !st->finished && (s < st->cursor || (had && st->has_table)))
                 st->resend.emplace(pk, had);
     }
 
@@ -449,9 +454,10 @@ std::vector<Encoded> UpdateGroup<F>::take(std::size_t max_bytes) {
 }
 
 template <class F>
-typename UpdateGroup<F>::Snapshot UpdateGroup<F>::begin_snapshot() const {
+typename UpdateGroup<F>::Snapshot UpdateGroup<F>::begin_snapshot(bool member_has_table) const {
     Snapshot s;
     s.state_ = std::make_shared<SnapshotState>();
+    s.state_->has_table = member_has_table;
     std::erase_if(impl_->snaps, [](const auto& w) { return w.expired(); });
     impl_->snaps.push_back(s.state_);
     return s;

@@ -589,3 +589,43 @@ TEST_CASE("UpdateGroup: End-of-RIB encoded once per group", "[rib][update_group]
     CHECK(u6.attributes.mp_unreach->nlri.empty());
     CHECK(u6.nlri.empty());
 }
+
+TEST_CASE("UpdateGroup: a member that fell behind re-joins by snapshot",
+          "[rib][update_group][snapshot]") {
+    const auto o = ibgp_opts();
+    AttrStore store;
+    UpdateGroup<Ipv4> g(store, false, o);
+    std::uint32_t fresh = 80000;
+    auto announce = [&](std::uint32_t i) {
+        const Advertisement a[] = {ad(ibgp_attrs(fresh++))};
+        g.sync(v4(i), a);
+    };
+    constexpr std::uint32_t n = 3000;
+    for (std::uint32_t i = 0; i < n; ++i) announce(i);
+    Receiver fast, slow;
+    for (int k = 0; g.pending() != 0 && k < 100; ++k) {
+        const auto batch = g.take_encoded(1u << 16);
+        fast.apply(batch, o);
+        slow.apply(batch, o);
+    }
+    // `slow` falls behind: it has every batch so far, then re-joins.
+    auto snap = g.begin_snapshot(true);
+    for (int round = 0; !g.snapshot_done(snap) && round < 1000; ++round) {
+        slow.apply(g.snapshot_next(snap, 2000), o);
+        // Withdrawals and changes everywhere: ahead of the cursor too.
+        for (std::uint32_t i = static_cast<std::uint32_t>(round) * 13 + 5; i < n; i += 401)
+            g.sync(v4(i), {});
+        for (std::uint32_t i = static_cast<std::uint32_t>(round) * 17 + 1; i < n; i += 503)
+            announce(i);
+        fast.apply(g.take_encoded(4096), o);
+    }
+    CHECK(g.snapshot_done(snap));
+    for (int k = 0; g.pending() != 0 && k < 100; ++k) {
+        const auto batch = g.take_encoded(1u << 16);
+        fast.apply(batch, o);
+        slow.apply(batch, o);
+    }
+    CHECK(fast.routes.size() == g.size());
+    CHECK(fast.routes.size() < n);
+    CHECK(slow.routes == fast.routes);
+}

@@ -110,7 +110,11 @@ class UpdateGroup {
     [[nodiscard]] std::vector<Encoded> take(std::size_t max_bytes);
 
     /// A cursor for a joining member (see the ordering rule above).
-    [[nodiscard]] Snapshot begin_snapshot() const;
+    /// `member_has_table`: a member re-joining (it fell behind) that got every
+    /// batch up to now - take_encoded()/take() output included - and so holds
+    /// the group's advertised routes: it is sent them all again, and a
+    /// withdrawal for each route withdrawn meanwhile wherever the cursor is.
+    [[nodiscard]] Snapshot begin_snapshot(bool member_has_table = false) const;
     /// The next encoded UPDATEs of the snapshot, about `max_bytes` octets
     /// (at least one message unless the snapshot is done); empty once done.
     [[nodiscard]] std::vector<Bytes> snapshot_next(Snapshot& s, std::size_t max_bytes) const;

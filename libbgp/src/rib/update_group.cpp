@@ -45,6 +45,13 @@ struct UpdateGroup<F>::SnapshotState {
     /// Routes changed behind the cursor: send their latest state again. The
     /// value: the member had the route (so a withdrawal is due if it is gone).
     std::unordered_map<PathKey, bool, PathKeyHash> resend;
+    /// snapshot_done() said so: the member is a full member, nothing is
+    /// tracked any more (however long the Snapshot object is kept).
+    bool finished = false;
+    /// begin_snapshot(true): the member holds the group's routes as they were
+    /// when the snapshot began, so a route withdrawn or changed anywhere since
+    /// is sent again (a withdrawal if gone), not only behind the cursor.
+    bool has_table = false;
 };
 
 template <class F>
@@ -90,6 +97,7 @@ struct UpdateGroup<F>::Impl {
     detail::IdIndex change_heads;
     std::map<AttrId, Bucket> buckets;
     mutable std::vector<std::weak_ptr<SnapshotState>> snaps;
+    mutable Bytes eor;  // End-of-RIB, encoded on first use
 
     Impl(AttrStore& s, bool ap, wire::CodecOptions o) : store(s), add_path(ap), opts(std::move(o)) {
         if (add_path) opts.add_path.insert(F::family);
@@ -150,7 +158,9 @@ struct UpdateGroup<F>::Impl {
     // A route at slot `s` changes: snapshots that have read slot `s` send it again.
     void note_change(std::uint32_t s, const PathKey& pk, bool had) {
         for (const auto& w : snaps)
-            if (auto st = w.lock(); st && s < st->cursor) st->resend.emplace(pk, had);
+            if (auto st = w.lock();
+                st && !st->finished && (s < st->cursor || (had && st->has_table)))
+                st->resend.emplace(pk, had);
     }
 
     // ---- queued changes ------------------------------------------------------
@@ -394,7 +404,10 @@ std::vector<Bytes> UpdateGroup<F>::snapshot_next(Snapshot& s, std::size_t max_by
 template <class F>
 std::vector<Encoded> UpdateGroup<F>::take(std::size_t max_bytes) {
     Impl& m = *impl_;
-    std::erase_if(m.snaps, [](const auto& w) { return w.expired(); });
+    std::erase_if(m.snaps, [](const auto& w) {
+        const auto st = w.lock();
+        return !st || st->finished;
+    });
     std::vector<Encoded> out;
     std::size_t total = 0;
     const std::size_t max_msg = m.opts.max_size();
@@ -441,9 +454,10 @@ std::vector<Encoded> UpdateGroup<F>::take(std::size_t max_bytes) {
 }
 
 template <class F>
-typename UpdateGroup<F>::Snapshot UpdateGroup<F>::begin_snapshot() const {
+typename UpdateGroup<F>::Snapshot UpdateGroup<F>::begin_snapshot(bool member_has_table) const {
     Snapshot s;
     s.state_ = std::make_shared<SnapshotState>();
+    s.state_->has_table = member_has_table;
     std::erase_if(impl_->snaps, [](const auto& w) { return w.expired(); });
     impl_->snaps.push_back(s.state_);
     return s;
@@ -453,7 +467,7 @@ template <class F>
 std::vector<Encoded> UpdateGroup<F>::snapshot_take(Snapshot& s, std::size_t max_bytes) const {
     const Impl& m = *impl_;
     std::vector<Encoded> out;
-    if (!s.state_) return out;
+    if (!s.state_ || s.state_->finished) return out;
     SnapshotState& st = *s.state_;
     using PathKey = typename SnapshotState::PathKey;
     std::vector<PathKey> withdrawn;
@@ -493,7 +507,19 @@ std::vector<Encoded> UpdateGroup<F>::snapshot_take(Snapshot& s, std::size_t max_
 
 template <class F>
 bool UpdateGroup<F>::snapshot_done(const Snapshot& s) const {
-    return !s.state_ || (s.state_->cursor >= impl_->slots.size() && s.state_->resend.empty());
+    if (!s.state_ || s.state_->finished) return true;
+    if (s.state_->cursor < impl_->slots.size() || !s.state_->resend.empty()) return false;
+    s.state_->finished = true;  // the member is now a full member (see the header)
+    return true;
+}
+
+template <class F>
+Bytes UpdateGroup<F>::end_of_rib() const {
+    const Impl& m = *impl_;
+    if (!m.eor)
+        if (auto e = wire::encode(wire::Message{wire::make_end_of_rib(F::family)}, m.opts))
+            m.eor = std::make_shared<const std::vector<std::uint8_t>>(std::move(*e));
+    return m.eor;
 }
 
 template <class F>

@@ -377,19 +377,30 @@ TEST_CASE("UpdateGroup: snapshot of an empty group, dropped snapshots",
     AttrStore store;
     UpdateGroup<Ipv4> g(store, false, ibgp_opts());
     auto s = g.begin_snapshot();
-    CHECK(g.snapshot_done(s));
+    auto t = g.begin_snapshot();
+    CHECK(g.snapshot_done(s));  // nothing advertised: a full member at once
     CHECK(g.snapshot_next(s, 4096).empty());
     const Advertisement a[] = {ad(ibgp_attrs(65001))};
     g.sync(v4(1), a);
     {
         auto dropped = g.begin_snapshot();  // the member went away before reading it
     }
-    (void)g.take_encoded(4096);
-    CHECK_FALSE(g.snapshot_done(s));  // slot 0 now holds a route the cursor has not read
-    Receiver r;
-    r.apply(g.snapshot_next(s, 4096), ibgp_opts());
-    CHECK(r.routes.size() == 1);
+    const auto batch = g.take_encoded(4096);
+    CHECK(batch.size() == 1);  // for the full members, s's among them
+    // Done stays done, however long the Snapshot is kept: nothing is tracked.
     CHECK(g.snapshot_done(s));
+    CHECK(g.snapshot_next(s, 4096).empty());
+    for (std::uint32_t i = 2; i < 50; ++i) g.sync(v4(i), a);
+    (void)g.take_encoded(1u << 16);
+    g.sync(v4(1), {});
+    (void)g.take_encoded(1u << 16);
+    CHECK(g.snapshot_done(s));
+    // t was never asked before the route came: it reads it, as a joining member.
+    CHECK_FALSE(g.snapshot_done(t));
+    Receiver r;
+    for (int k = 0; !g.snapshot_done(t) && k < 10; ++k)
+        r.apply(g.snapshot_next(t, 4096), ibgp_opts());
+    CHECK(r.routes.size() == 48);
     CHECK(g.memory_bytes() > 0);
 }
 
@@ -502,4 +513,119 @@ TEST_CASE("UpdateGroup: IPv6 snapshot equals what the members got",
     CHECK(joining.routes == member.routes);
     CHECK(joining.routes.size() == 3000);
     CHECK(joining.messages < 3000 / 100);  // packed by attribute set, not one per route
+}
+
+TEST_CASE("UpdateGroup: reflector clients in one group get what each would get alone",
+          "[rib][update_group]") {
+    AttrStore store;
+    Rib<Ipv4> rib(store, local_config());
+    auto upstream = ebgp("198.18.0.1", 65001, 0xC6120001);
+    upstream.local_address = ip("198.18.0.2");
+    const PeerId src = rib.add_peer(upstream);
+    std::vector<PeerId> clients;
+    for (std::uint32_t c = 0; c < 3; ++c) {
+        auto p = ibgp(c == 0 ? "10.0.1.1" : c == 1 ? "10.0.1.2" : "10.0.1.3", 0x0A000101 + c, true);
+        p.local_address = ip("10.0.0.1");
+        clients.push_back(rib.add_peer(p));
+    }
+    const auto o = ibgp_opts();
+    UpdateGroup<Ipv4> g(store, false, o);
+    std::vector<std::unique_ptr<AdjRibOut<Ipv4>>> alone;
+    for (std::size_t c = 0; c < clients.size(); ++c)
+        alone.push_back(std::make_unique<AdjRibOut<Ipv4>>(store, false));
+    std::vector<AttrRef> sets;
+    for (std::uint32_t j = 0; j < 5; ++j) {
+        auto a = attrs({65001, 3356, 1000 + j}, "198.18.0.1");
+        a.med = j;
+        a.communities = std::vector<std::uint32_t>{0xFDE90000u + j};
+        sets.push_back(intern(store, a));
+    }
+    const FeedId feed = rib.subscribe();
+    const auto export_changes = [&] {
+        rib.poll(feed, 1u << 20, [&](const wire::Prefix& p, const auto&) {
+            g.sync(p, advertisements(rib, p, clients[0]));
+            for (std::size_t c = 0; c < clients.size(); ++c)
+                alone[c]->sync(p, advertisements(rib, p, clients[c]));
+        });
+    };
+    for (std::uint32_t i = 0; i < 800; ++i) rib.announce(src, v4(i), 0, sets[i % 5].id());
+    export_changes();
+    Receiver member;
+    std::vector<Receiver> single(clients.size());
+    member.apply(g.take_encoded(1u << 20), o);
+    for (std::size_t c = 0; c < clients.size(); ++c) flush(*alone[c], single[c], o);
+    for (std::uint32_t i = 0; i < 800; i += 3) rib.withdraw(src, v4(i), 0);
+    export_changes();
+    member.apply(g.take_encoded(1u << 20), o);
+    for (std::size_t c = 0; c < clients.size(); ++c) {
+        flush(*alone[c], single[c], o);
+        CHECK(single[c].routes == member.routes);
+        CHECK(single[c].messages == member.messages);
+    }
+    REQUIRE(member.routes.size() == 800 - 267);
+    const auto& got = member.routes.begin()->second;
+    CHECK(got.local_pref == 100u);   // towards iBGP
+    CHECK_FALSE(got.originator_id);  // an eBGP route is not reflected
+    CHECK(got.next_hop == ip("198.18.0.1"));
+}
+
+TEST_CASE("UpdateGroup: End-of-RIB encoded once per group", "[rib][update_group]") {
+    AttrStore store;
+    UpdateGroup<Ipv4> g4(store, false, ibgp_opts());
+    UpdateGroup<Ipv6> g6(store, true, ibgp_opts());
+    const Bytes e4 = g4.end_of_rib();
+    REQUIRE(e4);
+    CHECK(g4.end_of_rib() == e4);  // the same buffer every time
+    auto m4 = wire::decode_message(*e4, ibgp_opts());
+    REQUIRE(m4);
+    CHECK(std::get<wire::Update>(*m4) == wire::make_end_of_rib(wire::ipv4_unicast));
+    const Bytes e6 = g6.end_of_rib();
+    REQUIRE(e6);
+    auto m6 = wire::decode_message(*e6, g6.codec_options());
+    REQUIRE(m6);
+    const auto& u6 = std::get<wire::Update>(*m6);
+    REQUIRE(u6.attributes.mp_unreach);
+    CHECK(u6.attributes.mp_unreach->family == wire::ipv6_unicast);
+    CHECK(u6.attributes.mp_unreach->nlri.empty());
+    CHECK(u6.nlri.empty());
+}
+
+TEST_CASE("UpdateGroup: a member that fell behind re-joins by snapshot",
+          "[rib][update_group][snapshot]") {
+    const auto o = ibgp_opts();
+    AttrStore store;
+    UpdateGroup<Ipv4> g(store, false, o);
+    std::uint32_t fresh = 80000;
+    auto announce = [&](std::uint32_t i) {
+        const Advertisement a[] = {ad(ibgp_attrs(fresh++))};
+        g.sync(v4(i), a);
+    };
+    constexpr std::uint32_t n = 3000;
+    for (std::uint32_t i = 0; i < n; ++i) announce(i);
+    Receiver fast, slow;
+    for (int k = 0; g.pending() != 0 && k < 100; ++k) {
+        const auto batch = g.take_encoded(1u << 16);
+        fast.apply(batch, o);
+        slow.apply(batch, o);
+    }
+    // `slow` falls behind: it has every batch so far, then re-joins.
+    auto snap = g.begin_snapshot(true);
+    for (int round = 0; !g.snapshot_done(snap) && round < 1000; ++round) {
+        slow.apply(g.snapshot_next(snap, 2000), o);
+        // Withdrawals and changes everywhere: ahead of the cursor too.
+        for (std::uint32_t i = static_cast<std::uint32_t>(round) * 13 + 5; i < n; i += 401)
+            g.sync(v4(i), {});
+        for (std::uint32_t i = static_cast<std::uint32_t>(round) * 17 + 1; i < n; i += 503)
+            announce(i);
+        fast.apply(g.take_encoded(4096), o);
+    }
+    CHECK(g.snapshot_done(snap));
+    for (int k = 0; g.pending() != 0 && k < 100; ++k) {
+        const auto batch = g.take_encoded(1u << 16);
+        fast.apply(batch, o);
+        slow.apply(batch, o);
+    }
+    CHECK(fast.routes.size() == g.size());
+    CHECK(fast.routes.size() < n);
+    CHECK(slow.routes == fast.routes);
 }

@@ -25,8 +25,7 @@
 //      bytes, NOT take_encoded() output (that goes to the other members);
 //   3. as soon as snapshot_done(s) is true - before the next take_encoded() -
 //      the member becomes a full member and gets every later take_encoded()
-//      batch (then End-of-RIB, wire::make_end_of_rib, if it is the initial
-//      table).
+//      batch (then End-of-RIB, end_of_rib(), if it is the initial table).
 //
 // The cursor reads the advertised state live; a change that take_encoded()
 // applies during the snapshot to a route the cursor has already passed is
@@ -111,14 +110,24 @@ class UpdateGroup {
     [[nodiscard]] std::vector<Encoded> take(std::size_t max_bytes);
 
     /// A cursor for a joining member (see the ordering rule above).
-    [[nodiscard]] Snapshot begin_snapshot() const;
+    /// `member_has_table`: a member re-joining (it fell behind) that got every
+    /// batch up to now - take_encoded()/take() output included - and so holds
+    /// the group's advertised routes: it is sent them all again, and a
+    /// withdrawal for each route withdrawn meanwhile wherever the cursor is.
+    [[nodiscard]] Snapshot begin_snapshot(bool member_has_table = false) const;
     /// The next encoded UPDATEs of the snapshot, about `max_bytes` octets
     /// (at least one message unless the snapshot is done); empty once done.
     [[nodiscard]] std::vector<Bytes> snapshot_next(Snapshot& s, std::size_t max_bytes) const;
     /// snapshot_next() with each message's originator (see Encoded).
     [[nodiscard]] std::vector<Encoded> snapshot_take(Snapshot& s, std::size_t max_bytes) const;
-    /// Everything the group has advertised went into the snapshot.
+    /// Everything the group has advertised went into the snapshot. Once true
+    /// it stays true: from then on the member must get take_encoded() output
+    /// (the group stops tracking the snapshot).
     [[nodiscard]] bool snapshot_done(const Snapshot& s) const;
+
+    /// The End-of-RIB marker of the group's family (RFC 4724 §2), encoded
+    /// once per group: after a member's initial table.
+    [[nodiscard]] Bytes end_of_rib() const;
 
     /// The attributes the members have for (prefix, path id), as sent.
     [[nodiscard]] std::optional<AttrId> advertised(const wire::Prefix& prefix,

@@ -277,7 +277,9 @@ class Scenario:
         self.dut.start()
         time.sleep(0.5)
         if not self.dut.alive():
-            self.check("dut", f"{self.dut.kind} starts", False, self.dut.log_tail(20))
+            last = [x for x in self.dut.log_tail(5).splitlines() if x.strip()]
+            self.check("dut", f"{self.dut.kind} starts", False,
+                       f"exited at once: {' | '.join(last[-3:])}")
             return
         threads = [threading.Thread(target=c.daemon.start, daemon=True) for c in self.clients]
         for t in threads:

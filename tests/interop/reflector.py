@@ -77,6 +77,7 @@ CLIENTS = {  # name: (index, class, route-reflector client)
     "nonclient": (5, Gobgp, False),
 }
 MD5_CLIENT = "frr"  # its IPv4 session has a TCP MD5 key
+ACTIVE_TO = "gobgp"  # its IPv6 session: the reflector connects to it
 WRONG_KEY_ADDR = "127.0.0.16"  # BIRD's extra session with the wrong key
 
 
@@ -117,7 +118,7 @@ class Client:
                 name=sname, family=family, peer_addr=self.addr4 if v4 else self.addr6,
                 peer_port=self.port, peer_as=ASN, peer_id=self.router_id,
                 dut_addr=RR4 if v4 else RR6, dut_port=RR_PORT, dut_as=ASN, dut_id=RR_ID,
-                hold=HOLD, dut_passive=True, peer_routes=routes, **kw)
+                hold=HOLD, **{"dut_passive": True, "peer_routes": routes, **kw})
 
         nh4 = f"198.18.{i}.1"
         v4 = [Route(f"198.51.100.{32 * i}/28", nh4, 100 + i, (f"{ASN}:{i}", "65000:100"),
@@ -129,8 +130,10 @@ class Client:
               Route(f"2001:db8:{i}:2::/64", self.addr6, 70 + i,
                     (f"{ASN}:{70 + i}", "65000:6"), (f"{ASN}:{i}:7",), local_pref=lp)]
         key = f"rr-key-{name}" if name == MD5_CLIENT else None
+        # One session the other way round: the speaker listens, the reflector connects.
+        v6_kw = {"peer_passive": True, "dut_passive": False} if name == ACTIVE_TO else {}
         self.sessions = {"ipv4": spec("v4", "ipv4", v4, password=key, dut_password=key),
-                         "ipv6": spec("v6", "ipv6", v6)}
+                         "ipv6": spec("v6", "ipv6", v6, **v6_kw)}
         #: the routes each session announces at the start (peer_routes shrinks on withdraw)
         self.announced = {f: list(s.peer_routes) for f, s in self.sessions.items()}
         self.extra: list[SessionSpec] = []
@@ -221,8 +224,8 @@ class Scenario:
         cid = "10.255.255.99" if args.sabotage == "cluster" else CLUSTER_ID
         sessions = dut_sessions(self.clients, args.sabotage)
         if args.dut == "reflector":
-            self.dut = ReflectorDaemon(env, args.reflector, RR_ID, ASN, cid, args.listen,
-                                       RR_PORT, RR_API_PORT, sessions)
+            self.dut = ReflectorDaemon(env, args.reflector, RR_ID, ASN, cid,
+                                       args.listen.split(","), RR_PORT, RR_API_PORT, sessions)
         else:
             self.dut = StandInDut(env, args.dut, sessions, cid)
 
@@ -274,6 +277,12 @@ class Scenario:
 
     # -- the run ----------------------------------------------------------------------
     def run(self) -> None:
+        if isinstance(self.dut, ReflectorDaemon):
+            ok, text = self.dut.check_config()
+            self.check("dut", "bgp-reflector --check accepts the configuration", ok,
+                       text.splitlines()[-1] if text else "")
+            if not ok:
+                return
         self.dut.start()
         time.sleep(0.5)
         if not self.dut.alive():
@@ -305,7 +314,8 @@ class Scenario:
         took = time.monotonic() - t0
         for c, s in live:
             st = c.state(s)
-            what = f"{s.family} session ({s.peer_addr} -> {s.dut_addr}"
+            what = f"{s.family} session ({s.dut_addr} -> {s.peer_addr}, the reflector connects" \
+                if s.peer_passive else f"{s.family} session ({s.peer_addr} -> {s.dut_addr}"
             what += ", TCP MD5)" if s.password else ")"
             self.check(c.name, f"{what} establishes", st == "Established",
                        f"{st} after {took:.1f} s")
@@ -408,8 +418,10 @@ def main() -> int:
     ap.add_argument("--clients", default=",".join(CLIENTS),
                     help="comma-separated speakers (default: %(default)s)")
     ap.add_argument("--families", default="ipv4,ipv6", help="default: %(default)s")
-    ap.add_argument("--listen", default="::",
-                    help="bgp-reflector's listen address (default: %(default)s, both families)")
+    ap.add_argument("--listen", default=f"{RR4},{RR6}",
+                    help="bgp-reflector's listen addresses, comma-separated (default: "
+                    "%(default)s; one address is written as issue 5's `listen: {address, "
+                    "port}`, several as a list)")
     ap.add_argument("--sabotage", default="",
                     choices=["", "cluster", "nonclient", "md5", "withdraw"],
                     help="make the reflector misbehave: its checks must FAIL")

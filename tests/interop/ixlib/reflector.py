@@ -25,7 +25,7 @@ class ReflectorDaemon:
     kind = "bgp-reflector"
 
     def __init__(self, env: Env, binary: str, router_id: str, asn: int, cluster_id: str,
-                 listen: str, port: int, api_port: int, sessions: list[SessionSpec]):
+                 listen: list[str], port: int, api_port: int, sessions: list[SessionSpec]):
         self.env = env
         self.binary = binary
         self.router_id = router_id
@@ -45,8 +45,13 @@ class ReflectorDaemon:
     def write_config(self) -> None:
         c = [f"router-id: {self.router_id}", f"asn: {self.asn}",
              f"cluster-id: {self.cluster_id}",
-             f"listen: {{ address: {_yaml_str(self.listen)}, port: {self.port} }}",
-             f"api: {{ listen: {_yaml_str(f'127.0.0.1:{self.api_port}')} }}", "neighbors:"]
+             "log-level: debug"]
+        if len(self.listen) == 1:  # issue 5's form
+            c.append(f"listen: {{ address: {_yaml_str(self.listen[0])}, port: {self.port} }}")
+        else:  # a list of endpoints (bgp-reflector's extension)
+            c.append("listen:")
+            c += [f"  - {{ address: {_yaml_str(a)}, port: {self.port} }}" for a in self.listen]
+        c += [f"api: {{ listen: {_yaml_str(f'127.0.0.1:{self.api_port}')} }}", "neighbors:"]
         for s in self.sessions:
             c += [f"  - address: {_yaml_str(s.dut_addr)}", f"    asn: {s.dut_as}",
                   f"    port: {s.dut_port}",
@@ -55,11 +60,22 @@ class ReflectorDaemon:
                   f"    hold-time: {s.hold}", f"    families: [{s.family}-unicast]"]
             if s.password:
                 c.append(f"    password: {_yaml_str(s.password)}")
+            if not s.peer_passive:  # we connect: from our address, not the kernel's choice
+                c.append(f"    local-address: {_yaml_str(s.peer_addr)}")
         with open(self.config, "w") as f:
             f.write("\n".join(c) + "\n")
 
     def argv(self) -> list[str]:
         return [self.binary, "--config", self.config]
+
+    def check_config(self) -> tuple[bool, str]:
+        """`bgp-reflector --config FILE --check`: (accepted, what it printed)."""
+        self.write_config()
+        try:
+            r = self.env.run([*self.argv(), "--check"], timeout=10)
+        except Exception as e:
+            return False, str(e)
+        return r.returncode == 0, (r.stdout + r.stderr).strip()
 
     def start(self) -> None:
         self.write_config()

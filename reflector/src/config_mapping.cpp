@@ -1,0 +1,87 @@
+#include "config_mapping.hpp"
+
+#include <utility>
+
+namespace bgp::reflector {
+
+namespace {
+
+// The route-reflector members of SpeakerConfig / PeerConfig (forward_routes,
+// cluster_id, policies, route_reflector_client, import/export chains,
+// next_hop_self) are the coordinator's contract landing on main with the RIB
+// wiring; set them where the library has them.
+template <class C>
+void set_reflector_members(C& sc, const Config& c) {
+    if constexpr (requires { sc.forward_routes; }) sc.forward_routes = true;
+    if constexpr (requires { sc.cluster_id; }) sc.cluster_id = c.cluster_id.value_or(c.router_id);
+    if constexpr (requires { sc.policies; }) sc.policies = c.policies;
+}
+
+template <class P>
+void set_peer_members(P& pc, const Config& c, const NeighborSettings& s) {
+    if constexpr (requires { pc.route_reflector_client; })
+        pc.route_reflector_client = s.route_reflector_client;
+    if constexpr (requires { pc.import_policy; })
+        pc.import_policy = c.policies.chain(s.import_policies);
+    if constexpr (requires { pc.export_policy; })
+        pc.export_policy = c.policies.chain(s.export_policies);
+    if constexpr (requires { pc.next_hop_self; }) pc.next_hop_self = s.next_hop_self;
+}
+
+PeerConfig settings_to_peer(const Config& c, const NeighborSettings& s) {
+    PeerConfig p;
+    p.peer_as = s.asn;
+    p.password = s.password;
+    p.local_address = s.local_address;
+    p.ttl_security = s.ttl_security;
+    p.multihop = s.multihop.value_or(0);
+    p.description = s.description;
+
+    fsm::SessionConfig& sc = p.session;
+    sc.local_as = c.asn;
+    sc.router_id = c.router_id;
+    sc.peer_as = s.asn;
+    if (s.hold_time) sc.hold_time = fsm::Seconds(*s.hold_time);
+    if (s.keepalive_time) sc.keepalive_time = fsm::Seconds(*s.keepalive_time);
+    if (s.connect_retry_time) sc.connect_retry_time = fsm::Seconds(*s.connect_retry_time);
+    if (!s.families.empty()) sc.families = s.families;
+    sc.graceful_restart.enabled = s.graceful_restart.enabled;
+    sc.graceful_restart.restart_time = s.graceful_restart.restart_time;
+    sc.graceful_restart.stale_path_time = s.graceful_restart.stale_path_time;
+    set_peer_members(p, c, s);
+    return p;
+}
+
+}  // namespace
+
+SpeakerConfig to_speaker_config(const Config& c) {
+    SpeakerConfig sc;
+    sc.local_as = c.asn;
+    sc.router_id = c.router_id;
+    for (const ListenEndpoint& l : c.listen) sc.listen.push_back(ListenConfig{l.address, l.port});
+    sc.log_level = c.log_level;
+    set_reflector_members(sc, c);
+    return sc;
+}
+
+PeerConfig to_peer_config(const Config& c, const Neighbor& n) {
+    PeerConfig p = settings_to_peer(c, n.settings);
+    p.address = n.address;
+    p.port = n.port;
+    p.passive = n.passive;
+    p.session.peer_address = n.address;
+    p.session.passive = n.passive;
+    return p;
+}
+
+DynamicPeerConfig to_dynamic_peer_config(const Config& c, const DynamicNeighbors& d) {
+    DynamicPeerConfig out;
+    out.range = d.prefix;
+    out.settings = settings_to_peer(c, d.settings);
+    out.settings.passive = true;
+    out.settings.session.passive = true;
+    out.max_peers = d.max_sessions;
+    return out;
+}
+
+}  // namespace bgp::reflector

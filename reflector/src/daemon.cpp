@@ -1,0 +1,176 @@
+#include "daemon.hpp"
+
+#include <fmt/format.h>
+
+#include <map>
+#include <stdexcept>
+#include <utility>
+
+#include "config_mapping.hpp"
+#include "log.hpp"
+
+namespace bgp::reflector {
+
+namespace {
+
+SpeakerConfig speaker_config(const Config& c) {
+    SpeakerConfig sc = to_speaker_config(c);
+    sc.log = [](LogLevel level, std::string_view line) { log_line(level, line); };
+    return sc;
+}
+
+/// What a reload cannot change in a running speaker; "" when nothing of it differs.
+std::string restart_only_change(const Config& now, const Config& next) {
+    if (now.router_id != next.router_id) return "router-id";
+    if (now.asn != next.asn) return "asn";
+    if (now.cluster_id.value_or(now.router_id) != next.cluster_id.value_or(next.router_id))
+        return "cluster-id";
+    if (now.listen != next.listen) return "listen";
+    if (!(now.policies.config() == next.policies.config())) return "policies";
+    return {};
+}
+
+}  // namespace
+
+Daemon::Daemon(boost::asio::io_context& io, Config config) : io_(io), config_(std::move(config)) {
+    set_log_threshold(config_.log_level);
+    speaker_ = std::make_unique<Speaker>(io_, speaker_config(config_));
+}
+
+Daemon::~Daemon() = default;
+
+void Daemon::start() {
+    for (const Neighbor& n : config_.neighbors) speaker_->add_peer(to_peer_config(config_, n));
+    for (const DynamicNeighbors& d : config_.dynamic_neighbors)
+        speaker_->add_dynamic_peers(to_dynamic_peer_config(config_, d));
+    if (config_.api)
+        log_line(LogLevel::warning,
+                 fmt::format("api: listen {} is configured but this version does not serve the "
+                             "HTTP API yet",
+                             config_.api->listen));
+    speaker_->start();
+    for (const auto& [address, port] : speaker_->listening())
+        log_line(LogLevel::info, fmt::format("listening on {} port {}", address.to_string(), port));
+    log_line(
+        LogLevel::info,
+        fmt::format("bgp-reflector: router-id {} asn {} cluster-id {}, {} neighbour(s), {} "
+                    "dynamic range(s)",
+                    wire::IpAddress::v4(config_.router_id).to_string(), config_.asn,
+                    wire::IpAddress::v4(config_.cluster_id.value_or(config_.router_id)).to_string(),
+                    config_.neighbors.size(), config_.dynamic_neighbors.size()));
+}
+
+ReloadResult Daemon::reload() {
+    try {
+        return reload(load_config(config_.file));
+    } catch (const ConfigError& e) {
+        ReloadResult r;
+        r.error = e.what();
+        log_line(LogLevel::error, fmt::format("reload: {} (nothing changed)", r.error));
+        return r;
+    }
+}
+
+ReloadResult Daemon::reload(Config next) {
+    ReloadResult r;
+    if (const std::string what = restart_only_change(config_, next); !what.empty()) {
+        r.error = fmt::format("{}: {} changed; this version applies that only on a restart",
+                              next.file, what);
+        log_line(LogLevel::error, fmt::format("reload: {} (nothing changed)", r.error));
+        return r;
+    }
+
+    std::map<wire::IpAddress, const Neighbor*> old_peers, new_peers;
+    for (const Neighbor& n : config_.neighbors) old_peers.emplace(n.address, &n);
+    for (const Neighbor& n : next.neighbors) new_peers.emplace(n.address, &n);
+    std::map<wire::Prefix, const DynamicNeighbors*> old_ranges, new_ranges;
+    for (const DynamicNeighbors& d : config_.dynamic_neighbors) old_ranges.emplace(d.prefix, &d);
+    for (const DynamicNeighbors& d : next.dynamic_neighbors) new_ranges.emplace(d.prefix, &d);
+
+    // Build every new PeerConfig first: a refusal here leaves the speaker as it was.
+    std::vector<PeerConfig> to_add, to_change;
+    std::vector<wire::IpAddress> to_remove;
+    try {
+        for (const auto& entry : new_peers) {
+            auto old = old_peers.find(entry.first);
+            if (old == old_peers.end())
+                to_add.push_back(to_peer_config(next, *entry.second));
+            else if (!(*old->second == *entry.second))
+                to_change.push_back(to_peer_config(next, *entry.second));
+            else
+                ++r.unchanged;
+        }
+    } catch (const std::exception& e) {
+        r.error = e.what();
+        log_line(LogLevel::error, fmt::format("reload: {} (nothing changed)", r.error));
+        return r;
+    }
+    for (const auto& entry : old_peers)
+        if (!new_peers.contains(entry.first)) to_remove.push_back(entry.first);
+
+    for (const wire::IpAddress& a : to_remove) {
+        speaker_->remove_peer(a, "neighbor removed from the configuration");
+        log_line(LogLevel::info, fmt::format("reload: removed neighbor {}", a.to_string()));
+        ++r.removed;
+    }
+    for (PeerConfig& p : to_change) {
+        const std::string a = p.address.to_string();
+        try {
+            speaker_->change_peer(std::move(p));
+            log_line(LogLevel::info, fmt::format("reload: changed neighbor {}", a));
+            ++r.changed;
+        } catch (const std::exception& e) {
+            log_line(LogLevel::error, fmt::format("reload: neighbor {}: {}", a, e.what()));
+        }
+    }
+    for (PeerConfig& p : to_add) {
+        const std::string a = p.address.to_string();
+        try {
+            speaker_->add_peer(std::move(p));
+            log_line(LogLevel::info, fmt::format("reload: added neighbor {}", a));
+            ++r.added;
+        } catch (const std::exception& e) {
+            log_line(LogLevel::error, fmt::format("reload: neighbor {}: {}", a, e.what()));
+        }
+    }
+    // A changed range is replaced: the sessions from it restart.
+    for (const auto& entry : old_ranges) {
+        auto now = new_ranges.find(entry.first);
+        if (now != new_ranges.end() && *now->second == *entry.second) continue;
+        speaker_->remove_dynamic_peers(entry.first, "dynamic-neighbors range changed or removed");
+        log_line(LogLevel::info,
+                 fmt::format("reload: removed dynamic-neighbors {}", entry.first.to_string()));
+        ++r.removed;
+    }
+    for (const auto& entry : new_ranges) {
+        auto was = old_ranges.find(entry.first);
+        if (was != old_ranges.end() && *was->second == *entry.second) continue;
+        try {
+            speaker_->add_dynamic_peers(to_dynamic_peer_config(next, *entry.second));
+            log_line(LogLevel::info,
+                     fmt::format("reload: added dynamic-neighbors {}", entry.first.to_string()));
+            ++r.added;
+        } catch (const std::exception& e) {
+            log_line(LogLevel::error, fmt::format("reload: dynamic-neighbors {}: {}",
+                                                  entry.first.to_string(), e.what()));
+        }
+    }
+    if (next.log_level != config_.log_level) {
+        set_log_threshold(next.log_level);
+        speaker_->set_log_level(next.log_level);
+    }
+    if (next.api != config_.api && next.api)
+        log_line(LogLevel::warning, "reload: api is configured but not served by this version");
+    config_ = std::move(next);
+    r.applied = true;
+    log_line(LogLevel::info, fmt::format("reload: {} added, {} removed, {} changed, {} unchanged",
+                                         r.added, r.removed, r.changed, r.unchanged));
+    return r;
+}
+
+void Daemon::shutdown(std::string_view message, std::function<void()> done) {
+    log_line(LogLevel::info, fmt::format("shutting down every session: {}", message));
+    speaker_->shutdown(message, std::move(done));
+}
+
+}  // namespace bgp::reflector

@@ -1,0 +1,60 @@
+// The reflector daemon: one bgp::Speaker configured as a route reflector from a
+// Config, with reload (only neighbours whose settings changed are touched) and
+// administrative shutdown. Signals and the command line are main.cpp's.
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "bgp/speaker/speaker.hpp"
+#include "config.hpp"
+
+namespace bgp::reflector {
+
+/// What a reload did (for logs and tests).
+struct ReloadResult {
+    bool applied = false;
+    std::string error;  ///< why nothing changed, when !applied
+    std::size_t added = 0;
+    std::size_t removed = 0;
+    std::size_t changed = 0;
+    std::size_t unchanged = 0;
+};
+
+class Daemon {
+  public:
+    /// Builds the speaker (throws std::invalid_argument if the library refuses
+    /// the configuration). Nothing happens on the network until start().
+    Daemon(boost::asio::io_context& io, Config config);
+    ~Daemon();
+    Daemon(const Daemon&) = delete;
+    Daemon& operator=(const Daemon&) = delete;
+
+    /// Adds every neighbour and range, opens the listening sockets. Throws
+    /// std::system_error when a socket cannot be opened.
+    void start();
+
+    /// Re-reads the file the configuration came from. A bad file changes nothing.
+    ReloadResult reload();
+    /// Applies `next`: neighbours added, removed, and changed (only those) through
+    /// the speaker. Changes to router-id, asn, cluster-id, listen or policies
+    /// need a restart in this version: such a file changes nothing.
+    ReloadResult reload(Config next);
+
+    /// Cease / Administrative Shutdown with `message` to every session; `done`
+    /// once every connection is closed.
+    void shutdown(std::string_view message, std::function<void()> done);
+
+    [[nodiscard]] Speaker& speaker() { return *speaker_; }
+    [[nodiscard]] const Config& config() const { return config_; }
+
+  private:
+    boost::asio::io_context& io_;
+    Config config_;
+    std::unique_ptr<Speaker> speaker_;
+};
+
+}  // namespace bgp::reflector

@@ -1,0 +1,162 @@
+// bgp-reflector: a BGP route reflector (RFC 4456) configured by one YAML file.
+//
+//   bgp-reflector --config FILE [--check]
+//   bgp-reflector --version | --help
+//
+// SIGTERM / SIGINT: Cease / Administrative Shutdown to every session, then exit 0
+// (a second signal exits at once). SIGHUP: re-read FILE; a bad file changes nothing.
+#include <fmt/format.h>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <exception>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <system_error>
+
+#include "config.hpp"
+#include "daemon.hpp"
+#include "log.hpp"
+
+#ifndef BGP_REFLECTOR_VERSION
+#define BGP_REFLECTOR_VERSION "0.0.0"
+#endif
+
+namespace {
+
+using bgp::LogLevel;
+using bgp::reflector::log_line;
+
+constexpr std::string_view usage_text =
+    R"(Usage: bgp-reflector --config FILE [--check]
+       bgp-reflector --version | --help
+
+A BGP route reflector (RFC 4456) for pod networks, configured by one YAML file
+(docs/configuration.md; an example: reflector.example.yaml).
+
+Options:
+  -c, --config FILE   the configuration file (required)
+      --check         validate FILE and exit: 0 if valid, 1 with the error
+  -V, --version       print the version and exit
+  -h, --help          print this help and exit
+
+Signals:
+  SIGTERM, SIGINT     Cease / Administrative Shutdown to every neighbour, exit 0
+  SIGHUP              re-read FILE; only neighbours whose settings changed are
+                      touched; a bad file changes nothing (the log says why)
+
+Logs go to stderr, one line per event with a UTC timestamp.
+)";
+
+struct Options {
+    std::string config;
+    bool check = false;
+};
+
+int run(const Options& options) {
+    bgp::reflector::Config config;
+    try {
+        config = bgp::reflector::load_config(options.config);
+    } catch (const bgp::reflector::ConfigError& e) {
+        std::fprintf(stderr, "bgp-reflector: %s\n", e.what());
+        return 1;
+    }
+    if (options.check) {
+        std::printf("%s: ok (%zu neighbour(s), %zu dynamic range(s))\n", options.config.c_str(),
+                    config.neighbors.size(), config.dynamic_neighbors.size());
+        return 0;
+    }
+
+    boost::asio::io_context io;
+    std::unique_ptr<bgp::reflector::Daemon> daemon;
+    try {
+        daemon = std::make_unique<bgp::reflector::Daemon>(io, std::move(config));
+        daemon->start();
+    } catch (const std::exception& e) {
+        log_line(LogLevel::error, fmt::format("cannot start: {}", e.what()));
+        return 1;
+    }
+
+    boost::asio::signal_set signals(io, SIGINT, SIGTERM, SIGHUP);
+    boost::asio::steady_timer deadline(io);
+    bool stopping = false;
+    std::function<void(const boost::system::error_code&, int)> on_signal;
+    on_signal = [&](const boost::system::error_code& ec, int signo) {
+        if (ec) return;  // cancelled: the shutdown is complete
+        if (signo == SIGHUP) {
+            log_line(LogLevel::info, "SIGHUP: reloading " + daemon->config().file);
+            daemon->reload();
+        } else if (stopping) {
+            log_line(LogLevel::warning, "second signal: exiting without waiting");
+            io.stop();
+            return;
+        } else {
+            stopping = true;
+            const char* name = signo == SIGINT ? "SIGINT" : "SIGTERM";
+            daemon->shutdown(fmt::format("bgp-reflector shutting down ({})", name), [&] {
+                log_line(LogLevel::info, "every session closed; exiting");
+                deadline.cancel();
+                signals.cancel();
+            });
+            // Bounded: the speaker's close_linger ends each connection; this is a backstop.
+            deadline.expires_after(std::chrono::seconds(15));
+            deadline.async_wait([&](const boost::system::error_code& timer_ec) {
+                if (timer_ec) return;
+                log_line(LogLevel::warning, "shutdown did not finish in 15 s; exiting");
+                io.stop();
+            });
+        }
+        signals.async_wait(on_signal);
+    };
+    signals.async_wait(on_signal);
+
+    try {
+        io.run();
+    } catch (const std::exception& e) {
+        log_line(LogLevel::error, fmt::format("fatal: {}", e.what()));
+        return 1;
+    }
+    return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    Options options;
+    for (int i = 1; i < argc; ++i) {
+        const std::string_view arg = argv[i];
+        if (arg == "-h" || arg == "--help") {
+            std::fwrite(usage_text.data(), 1, usage_text.size(), stdout);
+            return 0;
+        }
+        if (arg == "-V" || arg == "--version") {
+            std::printf("bgp-reflector %s\n", BGP_REFLECTOR_VERSION);
+            return 0;
+        }
+        if (arg == "--check") {
+            options.check = true;
+        } else if (arg == "-c" || arg == "--config") {
+            if (i + 1 >= argc) {
+                std::fprintf(stderr, "bgp-reflector: %s needs a file name\n", argv[i]);
+                return 2;
+            }
+            options.config = argv[++i];
+        } else if (arg.rfind("--config=", 0) == 0) {
+            options.config = std::string(arg.substr(9));
+        } else {
+            std::fprintf(stderr, "bgp-reflector: unknown argument '%s' (see --help)\n", argv[i]);
+            return 2;
+        }
+    }
+    if (options.config.empty()) {
+        std::fprintf(stderr, "bgp-reflector: --config FILE is required (see --help)\n");
+        return 2;
+    }
+    return run(options);
+}

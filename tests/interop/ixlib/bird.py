@@ -142,6 +142,16 @@ class Bird(Daemon):
                 cur.stale = True
         return routes
 
+    def since(self, s: SessionSpec) -> str:
+        """When the protocol last changed state (`show protocols`' Since column): the
+        same value later means no flap in between (its log has no state changes)."""
+        for line in self.birdc("show", "protocols", _proto(s)).splitlines():
+            f = line.split()
+            # Name Proto Table State Since Info; Since may be "DATE TIME"
+            if f and f[0] == _proto(s) and len(f) >= 5:
+                return " ".join(f[4:6]) if re.match(r"\d{4}-", f[4]) else f[4]
+        return ""
+
     def remote_capabilities(self, s: SessionSpec) -> set[str]:
         out = self._protocol(s)
         if "Neighbor capabilities" not in out:

@@ -2,7 +2,9 @@
 
 The configuration is the YAML contract of issue 5 (router-id, asn, cluster-id,
 listen {address, port}, api, neighbors[] {address, asn, port,
-route-reflector-client, password, passive, hold-time, families}); the sessions
+route-reflector-client, password, passive, hold-time, families}) plus three keys
+of bgp-reflector's own (reflector/reflector.example.yaml): `listen` as a list,
+and `local-address` and `connect-retry-time` on the neighbour it connects to; the sessions
 are given from the reflector's side (SessionSpec: peer_* are the reflector's,
 dut_* the client's; rr_client marks its route-reflector clients).
 """
@@ -60,8 +62,10 @@ class ReflectorDaemon:
                   f"    hold-time: {s.hold}", f"    families: [{s.family}-unicast]"]
             if s.password:
                 c.append(f"    password: {_yaml_str(s.password)}")
-            if not s.peer_passive:  # we connect: from our address, not the kernel's choice
-                c.append(f"    local-address: {_yaml_str(s.peer_addr)}")
+            if not s.peer_passive:  # we connect: from our address, not the kernel's choice,
+                # and retry as fast as the speakers do (the first try races their start)
+                c += [f"    local-address: {_yaml_str(s.peer_addr)}",
+                      "    connect-retry-time: 2"]
         with open(self.config, "w") as f:
             f.write("\n".join(c) + "\n")
 

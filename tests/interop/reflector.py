@@ -16,7 +16,8 @@ connecting to the reflector:
   gobgp     127.0.0.13 fd00::13  router id 10.0.0.13  RR client
   exabgp    127.0.0.14 fd00::14  router id 10.0.0.14  RR client
   nonclient 127.0.0.15 fd00::15  router id 10.0.0.15  GoBGP, not a client
-  (BIRD also tries 127.0.0.16 with the wrong MD5 key: must never establish)
+  nonclient2 127.0.0.16 fd00::16 router id 10.0.0.16  GoBGP, not a client
+  (BIRD also tries 127.0.0.19 with the wrong MD5 key: must never establish)
 
 Each speaker announces two IPv4 and two IPv6 prefixes with MED, LOCAL_PREF,
 communities and large communities. Checks, read from each speaker's own view
@@ -75,10 +76,11 @@ CLIENTS = {  # name: (index, class, route-reflector client)
     "gobgp": (3, Gobgp, True),
     "exabgp": (4, Exabgp, True),
     "nonclient": (5, Gobgp, False),
+    "nonclient2": (6, Gobgp, False),
 }
 MD5_CLIENT = "frr"  # its IPv4 session has a TCP MD5 key
 ACTIVE_TO = "gobgp"  # its IPv6 session: the reflector connects to it
-WRONG_KEY_ADDR = "127.0.0.16"  # BIRD's extra session with the wrong key
+WRONG_KEY_ADDR = "127.0.0.19"  # BIRD's extra session with the wrong key
 
 
 @dataclass
@@ -146,6 +148,8 @@ class Client:
         kw = {"api_port": self.port + 5} if cls is Gobgp else {}
         self.daemon: Daemon = cls(env, name, ASN, self.router_id, self.port,
                                   [*self.sessions.values(), *self.extra], **kw)
+        if isinstance(self.daemon, Bird):
+            self.daemon.debug_states = True  # its log counts the re-establishments
 
     def all_sessions(self) -> list[SessionSpec]:
         return [*self.sessions.values(), *self.extra]
@@ -163,13 +167,8 @@ class Client:
         except Exception:
             return "Idle"
 
-    def established_count(self, s: SessionSpec):
-        """Something that changes when the session re-establishes: the count of
-        Established transitions, or (BIRD, whose log has none) the time of the last
-        state change."""
+    def established_count(self, s: SessionSpec) -> int:
         try:
-            if isinstance(self.daemon, Bird):
-                return self.daemon.since(s)
             return self.daemon.established_count(s)
         except Exception:
             return -1
@@ -213,7 +212,7 @@ def dut_sessions(clients: list[Client], sabotage: str) -> list[SessionSpec]:
             m = s.mirrored()
             m.name = f"{c.name}-{s.name}"  # unique among the reflector's sessions
             m.peer_routes, m.dut_routes = [], []
-            m.rr_client = c.rr_client and sabotage != "nonclient"
+            m.rr_client = (c.rr_client and sabotage != "nonclient") or sabotage == "allclients"
             if sabotage == "md5" and s.password and s.name != "md5-wrong":
                 m.password = s.password + "-sabotaged"
             out.append(m)
@@ -247,6 +246,9 @@ class Scenario:
         got = views[r.name][family]
         spec = s.sessions[family]
         out = []
+        if not r.rr_client and not s.rr_client:  # RFC 4456 §6: never between non-clients
+            leaked = [x.prefix for x in s.announced[family] if x.prefix in got]
+            return f"{leaked} arrived from one non-client at another" if leaked else None
         for route in spec.peer_routes:
             a = got.get(route.prefix)
             if a is None:
@@ -329,8 +331,10 @@ class Scenario:
         for c in self.clients:
             for s in c.extra:
                 st = c.state(s)
+                n = c.established_count(s)
                 self.check(c.name, "MD5 with the wrong key never establishes",
-                           st != "Established", f"{st} after {took:.1f} s")
+                           st != "Established" and n == 0,
+                           f"{st} after {took:.1f} s, established {n} times")
 
     def routes(self) -> None:
         t0 = time.monotonic()
@@ -350,6 +354,10 @@ class Scenario:
                 for f in self.families():
                     why = self.problems(r, s, f, views, False)
                     n = len(s.sessions[f].peer_routes)
+                    if not r.rr_client and not s.rr_client:
+                        self.check(r.name, f"{f} routes from {s.name} not reflected "
+                                   "(non-client to non-client)", why is None, why or "")
+                        continue
                     self.check(r.name, f"{f} routes from {s.name} reflected intact "
                                f"(ORIGINATOR_ID, CLUSTER_LIST)", why is None,
                                why or f"{n} routes, within {took:.1f} s")
@@ -401,9 +409,8 @@ class Scenario:
             n = c.established_count(s)
             before = self.up_counts[(c.name, s.name)]
             self.check(c.name, f"{s.family} session never flapped",
-                       st == "Established" and n == before and n != -1,
-                       f"{st}; {'up since' if isinstance(n, str) else 'established'} "
-                       f"{n}{'' if isinstance(n, str) else ' times'} (was {before} when up)")
+                       st == "Established" and n == before and n > 0,
+                       f"{st}, established {n} times (was {before} when up)")
 
     def dut_exit(self) -> None:
         code = self.dut.stop()
@@ -428,7 +435,7 @@ def main() -> int:
                     "%(default)s; one address is written as issue 5's `listen: {address, "
                     "port}`, several as a list)")
     ap.add_argument("--sabotage", default="",
-                    choices=["", "cluster", "nonclient", "md5", "withdraw"],
+                    choices=["", "cluster", "nonclient", "allclients", "md5", "withdraw"],
                     help="make the reflector misbehave: its checks must FAIL")
     ap.add_argument("--keep", action="store_true", help="keep the work directory")
     ap.add_argument("--netns", default=f"bgprr{os.getpid()}", help="namespace name to create")
@@ -447,7 +454,8 @@ def main() -> int:
               file=sys.stderr)
         return 2
     tools = {"bird": ["bird", "birdc"], "frr": ["/usr/lib/frr/bgpd", "vtysh"],
-             "gobgp": ["gobgpd", "gobgp"], "exabgp": ["exabgp"], "nonclient": ["gobgpd"]}
+             "gobgp": ["gobgpd", "gobgp"], "exabgp": ["exabgp"], "nonclient": ["gobgpd"],
+             "nonclient2": ["gobgpd"]}
     needed = [t for c in args.clients for t in tools[c]]
     if args.dut == "reflector":
         args.reflector = os.path.abspath(args.reflector)

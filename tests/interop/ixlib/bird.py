@@ -45,6 +45,9 @@ class Bird(Daemon):
     #: session `rr cluster id` (when set), and the export filter passes BGP routes
     reflector = False
     cluster_id: Optional[str] = None
+    #: `debug { states; }`: the log then records every state change, so that
+    #: established_count() sees re-establishments (reflector.py's flap check)
+    debug_states = False
 
     @property
     def sock(self) -> str:
@@ -73,6 +76,8 @@ class Bird(Daemon):
             pw = f'password "{s.password}";' if s.password else ""
             passive = "passive on;" if s.peer_passive else ""
             export = f"filter {{ {' '.join(filt)} }}"
+            if self.debug_states:
+                passive += " debug { states };"
             if self.reflector:
                 export = "where source = RTS_BGP"
                 passive += " rr client;" if s.rr_client else ""
@@ -141,16 +146,6 @@ class Bird(Daemon):
             elif line.startswith("Type:") and "stale" in line.lower():
                 cur.stale = True
         return routes
-
-    def since(self, s: SessionSpec) -> str:
-        """When the protocol last changed state (`show protocols`' Since column): the
-        same value later means no flap in between (its log has no state changes)."""
-        for line in self.birdc("show", "protocols", _proto(s)).splitlines():
-            f = line.split()
-            # Name Proto Table State Since Info; Since may be "DATE TIME"
-            if f and f[0] == _proto(s) and len(f) >= 5:
-                return " ".join(f[4:6]) if re.match(r"\d{4}-", f[4]) else f[4]
-        return ""
 
     def remote_capabilities(self, s: SessionSpec) -> set[str]:
         out = self._protocol(s)

@@ -46,10 +46,10 @@ std::string describe(const YAML::Node& node) {
     return "nothing";
 }
 
-Node::Node(const Source& source, YAML::Node node, std::string path, int fallback_line)
-    : source_(&source), node_(std::move(node)), path_(std::move(path)), line_(fallback_line) {
+Node::Node(const Source& source, YAML::Node node, std::string path, int line, bool at_key)
+    : source_(&source), node_(std::move(node)), path_(std::move(path)), line_(line) {
     const YAML::Mark mark = node_.Mark();
-    if (mark.line >= 0 && !node_.IsNull()) line_ = mark.line + 1;
+    if (!at_key && mark.line >= 0 && !node_.IsNull()) line_ = mark.line + 1;
     if (source_->lines != nullptr && !path_.empty()) source_->lines->emplace(path_, line_);
 }
 
@@ -86,9 +86,7 @@ std::optional<Node> Node::get(std::string_view key) const {
             const YAML::Mark mark = kv.first.Mark();
             const int key_line = mark.line >= 0 ? mark.line + 1 : line_;
             // Errors in a value point at its key's line (a block value starts below).
-            Node n(*source_, kv.second, child, key_line);
-            if (!kv.second.IsMap() && !kv.second.IsSequence()) n.line_ = key_line;
-            return n;
+            return Node(*source_, kv.second, child, key_line, true);
         }
     }
     return std::nullopt;
@@ -117,9 +115,7 @@ std::vector<std::pair<std::string, Node>> Node::named_entries() const {
         const std::string child = path_ + "." + name;
         if (!seen.insert(name).second)
             throw ConfigError(source_->file, key_line, child, "defined more than once");
-        Node n(*source_, kv.second, child, key_line);
-        if (!kv.second.IsMap() && !kv.second.IsSequence()) n.line_ = key_line;
-        out.emplace_back(name, std::move(n));
+        out.emplace_back(name, Node(*source_, kv.second, child, key_line, true));
     }
     return out;
 }

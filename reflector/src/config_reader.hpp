@@ -28,8 +28,9 @@ struct Source {
 
 class Node {
   public:
-    /// Records `path` -> line in the source's line table.
-    Node(const Source& source, YAML::Node node, std::string path, int fallback_line);
+    /// Records `path` -> line in the source's line table: the node's own line, or
+    /// `line` when the node has none or `at_key` (a mapping value: its key's line).
+    Node(const Source& source, YAML::Node node, std::string path, int line, bool at_key = false);
 
     [[nodiscard]] const std::string& path() const { return path_; }
     [[nodiscard]] int line() const { return line_; }

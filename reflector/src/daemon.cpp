@@ -49,8 +49,6 @@ void Daemon::start() {
                              "HTTP API yet",
                              config_.api->listen));
     speaker_->start();
-    for (const auto& [address, port] : speaker_->listening())
-        log_line(LogLevel::info, fmt::format("listening on {} port {}", address.to_string(), port));
     log_line(
         LogLevel::info,
         fmt::format("bgp-reflector: router-id {} asn {} cluster-id {}, {} neighbour(s), {} "

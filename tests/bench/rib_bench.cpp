@@ -13,12 +13,20 @@
 //   BM_DecisionRank/K       ranking K candidate paths of one prefix;
 //   BM_UpdateGeneration/N   N prefixes (100 exported attribute sets) synced into an
 //                           Adj-RIB-Out, packed into UPDATEs and encoded (4096 octets).
+//   BM_UpdateGroupMembers/M 100k prefixes (100 sets) for M peers sharing one UpdateGroup:
+//                           synced once, take_encoded(64 KiB) until drained, every
+//                           buffer appended to the M members' write queues;
+//   BM_AdjRibOutPeers/M     the same M peers with one AdjRibOut each: synced M times,
+//                           each peer's UPDATEs encoded into its own buffers.
+//                           Both count routes delivered (100k x M) per second.
 #include <benchmark/benchmark.h>
 
+#include <memory>
 #include <vector>
 
 #include "bgp/rib/adj_rib_out.hpp"
 #include "bgp/rib/rib.hpp"
+#include "bgp/rib/update_group.hpp"
 
 namespace {
 
@@ -190,5 +198,94 @@ void BM_UpdateGeneration(benchmark::State& state) {
     state.SetBytesProcessed(static_cast<std::int64_t>(octets));
 }
 BENCHMARK(BM_UpdateGeneration)->Arg(100000)->Unit(benchmark::kMillisecond);
+
+std::vector<Advertisement> hundred_sets() {
+    std::vector<Advertisement> ads;
+    for (std::uint32_t j = 0; j < 100; ++j) {
+        Advertisement a;
+        a.attrs = path(65000, j);
+        a.attrs.local_pref = 100;
+        ads.push_back(std::move(a));
+    }
+    return ads;
+}
+
+constexpr std::size_t group_routes = 100000;
+
+void BM_UpdateGroupMembers(benchmark::State& state) {
+    const auto members = static_cast<std::size_t>(state.range(0));
+    AttrStore store;
+    const auto ads = hundred_sets();
+    wire::CodecOptions o;
+    o.ibgp = true;
+    std::size_t octets = 0;
+    for (auto _ : state) {
+        UpdateGroup<Ipv4> g(store, false, o);
+        std::vector<std::vector<Bytes>> queues(members);
+        for (std::size_t i = 0; i < group_routes; ++i)
+            g.sync(prefix(i), std::span<const Advertisement>(&ads[i % 100], 1));
+        while (g.pending() != 0)
+            for (const auto& b : g.take_encoded(65536)) {
+                for (auto& q : queues) q.push_back(b);
+                octets += b->size() * members;
+            }
+        benchmark::DoNotOptimize(queues.data());
+    }
+    state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(group_routes * members));
+    state.SetBytesProcessed(static_cast<std::int64_t>(octets));
+}
+BENCHMARK(BM_UpdateGroupMembers)->Arg(1)->Arg(4)->Arg(16)->Unit(benchmark::kMillisecond);
+
+void BM_AdjRibOutPeers(benchmark::State& state) {
+    const auto members = static_cast<std::size_t>(state.range(0));
+    AttrStore store;
+    const auto ads = hundred_sets();
+    wire::CodecOptions o;
+    o.ibgp = true;
+    std::size_t octets = 0;
+    for (auto _ : state) {
+        std::vector<std::unique_ptr<AdjRibOut<Ipv4>>> outs;
+        std::vector<std::vector<Bytes>> queues(members);
+        for (std::size_t m = 0; m < members; ++m)
+            outs.push_back(std::make_unique<AdjRibOut<Ipv4>>(store, false));
+        for (std::size_t i = 0; i < group_routes; ++i)
+            for (auto& out : outs)
+                out->sync(prefix(i), std::span<const Advertisement>(&ads[i % 100], 1));
+        for (std::size_t m = 0; m < members; ++m)
+            for (const auto& u : outs[m]->take_updates(o)) {
+                auto e = wire::encode(wire::Message{u}, o);
+                if (!e) state.SkipWithError("encode");
+                octets += e->size();
+                queues[m].push_back(
+                    std::make_shared<const std::vector<std::uint8_t>>(std::move(*e)));
+            }
+        benchmark::DoNotOptimize(queues.data());
+    }
+    state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(group_routes * members));
+    state.SetBytesProcessed(static_cast<std::int64_t>(octets));
+}
+BENCHMARK(BM_AdjRibOutPeers)->Arg(1)->Arg(4)->Arg(16)->Unit(benchmark::kMillisecond);
+
+void BM_UpdateGroupSnapshot(benchmark::State& state) {
+    // A member joining a group that has advertised 100k routes: the snapshot,
+    // 64 KiB per call.
+    AttrStore store;
+    const auto ads = hundred_sets();
+    wire::CodecOptions o;
+    o.ibgp = true;
+    UpdateGroup<Ipv4> g(store, false, o);
+    for (std::size_t i = 0; i < group_routes; ++i)
+        g.sync(prefix(i), std::span<const Advertisement>(&ads[i % 100], 1));
+    while (g.pending() != 0) (void)g.take_encoded(1u << 20);
+    std::size_t octets = 0;
+    for (auto _ : state) {
+        auto s = g.begin_snapshot();
+        while (!g.snapshot_done(s))
+            for (const auto& b : g.snapshot_next(s, 65536)) octets += b->size();
+    }
+    state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(group_routes));
+    state.SetBytesProcessed(static_cast<std::int64_t>(octets));
+}
+BENCHMARK(BM_UpdateGroupSnapshot)->Unit(benchmark::kMillisecond);
 
 }  // namespace

@@ -11,7 +11,9 @@
 //       BGP_RIB_MEMORY_POLICY=1 (import policy changes every set: post-policy
 //       attributes differ from pre-policy ones), BGP_RIB_MEMORY_IPV6=1 (1M IPv6 /48
 //       with an MP_REACH next hop instead), BGP_RIB_MEMORY_OUT_PEERS=N (then also
-//       the Adj-RIB-Out of N reflector clients holding every route).
+//       the Adj-RIB-Out of N reflector clients holding every route), with
+//       BGP_RIB_MEMORY_OUT_GROUP=1 the N clients share one UpdateGroup instead of
+//       an AdjRibOut each (figure still per route per client).
 //   build/bin/bgp-bench --benchmark_filter=BM_RibMemory
 //       the same measurement in a child process, reported as counters.
 //
@@ -41,6 +43,7 @@
 
 #include "bgp/rib/adj_rib_out.hpp"
 #include "bgp/rib/rib.hpp"
+#include "bgp/rib/update_group.hpp"
 
 extern char** environ;
 
@@ -108,6 +111,7 @@ struct Figures {
     std::size_t sets = 0;
     std::size_t as_paths = 0;
     std::size_t out_peers = 0;
+    bool out_group = false;
     double out_bytes_per_route_per_peer = 0;
     long rss_before_kib = 0;
     long rss_after_kib = 0;
@@ -206,16 +210,31 @@ Figures measure(std::size_t routes, std::size_t sets, bool policy) {
             ci.rr_client = true;
             clients.push_back(table->add_peer(ci));
         }
-        std::vector<std::unique_ptr<rib::AdjRibOut<F>>> outs;
-        for (std::size_t c = 0; c < f.out_peers; ++c)
-            outs.push_back(std::make_unique<rib::AdjRibOut<F>>(*store, false));
         wire::CodecOptions o;
         o.ibgp = true;
-        for (std::size_t i = 0; i < routes; ++i) {
-            const auto p = route_prefix<F>(i);
-            for (std::size_t c = 0; c < f.out_peers; ++c) {
-                outs[c]->sync(p, rib::advertisements(*table, p, clients[c]));
-                if (i % 4096 == 4095 || i + 1 == routes) (void)outs[c]->take_updates(o);
+        f.out_group = env_size("BGP_RIB_MEMORY_OUT_GROUP", 0) != 0;
+        std::vector<std::unique_ptr<rib::AdjRibOut<F>>> outs;
+        std::unique_ptr<rib::UpdateGroup<F>> group;
+        if (f.out_group) {
+            // Same export result for every client (same policy, all RR clients):
+            // one group, synced with the first client's advertisements; the
+            // encoded bytes (handed to every member) are dropped once written.
+            group = std::make_unique<rib::UpdateGroup<F>>(*store, false, o);
+            for (std::size_t i = 0; i < routes; ++i) {
+                const auto p = route_prefix<F>(i);
+                group->sync(p, rib::advertisements(*table, p, clients[0]));
+                if (i % 4096 == 4095 || i + 1 == routes)
+                    while (group->pending() != 0) (void)group->take_encoded(1u << 16);
+            }
+        } else {
+            for (std::size_t c = 0; c < f.out_peers; ++c)
+                outs.push_back(std::make_unique<rib::AdjRibOut<F>>(*store, false));
+            for (std::size_t i = 0; i < routes; ++i) {
+                const auto p = route_prefix<F>(i);
+                for (std::size_t c = 0; c < f.out_peers; ++c) {
+                    outs[c]->sync(p, rib::advertisements(*table, p, clients[c]));
+                    if (i % 4096 == 4095 || i + 1 == routes) (void)outs[c]->take_updates(o);
+                }
             }
         }
         malloc_trim(0);
@@ -235,8 +254,10 @@ void print(const Figures& f) {
     std::printf("rib-memory rss_bytes_per_route=%.1f heap_bytes_per_route=%.1f\n",
                 f.bytes_per_route, f.heap_bytes_per_route);
     if (f.out_peers)
-        std::printf("rib-memory adj_rib_out_peers=%zu adj_rib_out_bytes_per_route_per_peer=%.1f\n",
-                    f.out_peers, f.out_bytes_per_route_per_peer);
+        std::printf(
+            "rib-memory adj_rib_out_peers=%zu update_group=%d "
+            "adj_rib_out_bytes_per_route_per_peer=%.1f\n",
+            f.out_peers, f.out_group ? 1 : 0, f.out_bytes_per_route_per_peer);
     std::printf(
         "rib-memory entries=%zu entry_bytes=%zu index_bytes=%zu path_array_bytes=%zu "
         "(per route: %.1f + %.1f + %.1f)\n",

@@ -241,6 +241,13 @@ std::size_t AdjRibOut<F>::pending() const {
     return impl_->desired.size();
 }
 
+template <class F>
+std::size_t AdjRibOut<F>::memory_bytes() const {
+    const Impl& m = *impl_;
+    return m.slots.size() * sizeof(typename Impl::Slot) +
+           m.free_slots.capacity() * sizeof(std::uint32_t) + m.heads.bytes();
+}
+
 template class AdjRibOut<Ipv4>;
 template class AdjRibOut<Ipv6>;
 

@@ -4,34 +4,10 @@
 #include <stdexcept>
 #include <utility>
 
+#include "speaker/core_peer.hpp"
 #include "speaker/export.hpp"
 
 namespace bgp::speaker_detail {
-
-struct Core::Peer {
-    Peer(PeerConfig c, fsm::SessionConfig s) : config(std::move(c)), session(std::move(s)) {}
-
-    PeerConfig config;
-    fsm::Session session;
-    bool dynamic = false;
-    bool admin_down = false;
-    bool removed = false;
-    bool remove_when_idle = false;
-    RouteTable table;
-    std::optional<TimePoint> established_since;
-    std::uint32_t learnt_as = 0;
-    std::uint64_t updates_received = 0;
-    std::uint64_t updates_sent = 0;
-    // Export pacing: prefixes whose current state (announced_ or withdrawn) is
-    // still to be sent, and the markers due once they are.
-    std::set<wire::Prefix> dirty;
-    std::vector<wire::Family> eor_due;   ///< RFC 4724 End-of-RIB after the initial table
-    std::vector<wire::Family> eorr_due;  ///< RFC 7313 EoRR after a re-advertisement
-
-    [[nodiscard]] std::uint32_t peer_as() const {
-        return learnt_as != 0 ? learnt_as : config.peer_as;
-    }
-};
 
 namespace {
 
@@ -85,7 +61,10 @@ fsm::SessionConfig session_config(const PeerConfig& peer, const SpeakerConfig& s
 }
 
 Core::Core(SpeakerConfig config, Transport& transport, Logger& log)
-    : config_(std::move(config)), transport_(transport), log_(log) {}
+    : config_(std::move(config)),
+      transport_(transport),
+      log_(log),
+      routing_(std::make_unique<Routing>(config_)) {}
 
 Core::~Core() = default;
 
@@ -103,7 +82,7 @@ void Core::run(const PeerPtr& peer, TimePoint now,
     if (peer->remove_when_idle && peer->session.state() == fsm::State::idle) {
         log_.log(LogLevel::info, "peer {}: dynamic peer removed (session down)",
                  peer_name(peer->config, peer->peer_as()));
-        erase_peer(peer);
+        erase_peer(peer, now);
         return;
     }
     transport_.set_deadline(peer->config.address, peer->session.next_deadline());
@@ -133,6 +112,9 @@ void Core::perform(const PeerPtr& peer, fsm::Actions& actions, TimePoint now) {
             peer->table.apply(upd->update, [&](RouteEvent::Kind k, const ReceivedRoute& r) {
                 emit_route(*peer, k, r);
             });
+            rib_update(peer, upd->update);
+            rib_changed(now);
+            if (peer->removed) return;
         } else if (auto* rr = std::get_if<fsm::RouteRefreshAction>(&action)) {
             const wire::Family f{static_cast<wire::Afi>(rr->refresh.afi),
                                  static_cast<wire::Safi>(rr->refresh.safi)};
@@ -152,6 +134,9 @@ void Core::perform(const PeerPtr& peer, fsm::Actions& actions, TimePoint now) {
                 peer->table.apply(mark, [&](RouteEvent::Kind k, const ReceivedRoute& r) {
                     emit_route(*peer, k, r);
                 });
+                rib_stale(peer, mark);
+                rib_changed(now);
+                if (peer->removed) return;
                 continue;
             }
             log_.log(LogLevel::info, "peer {}: route refresh requested for {}", addr.to_string(),
@@ -179,6 +164,9 @@ void Core::perform(const PeerPtr& peer, fsm::Actions& actions, TimePoint now) {
                      gr->why);
             peer->table.apply(
                 *gr, [&](RouteEvent::Kind k, const ReceivedRoute& r) { emit_route(*peer, k, r); });
+            rib_stale(peer, *gr);
+            rib_changed(now);
+            if (peer->removed) return;
         } else if (auto* eor = std::get_if<fsm::EndOfRibAction>(&action)) {
             log_.log(LogLevel::debug, "peer {}: End-of-RIB {}", addr.to_string(),
                      eor->family.name());
@@ -208,11 +196,15 @@ void Core::on_state(const PeerPtr& peer, const fsm::StateChangeAction& change, T
     if (down && change.to != fsm::State::established) {
         peer->established_since.reset();
         const auto* n = peer->session.negotiated();
+        rib_session_down(peer);
         if (n == nullptr || !n->graceful_restart) {
             peer->table.apply(
                 fsm::GrStaleAction{fsm::GrStaleAction::What::flush_all, {}, "session down"},
                 [&](RouteEvent::Kind k, const ReceivedRoute& r) { emit_route(*peer, k, r); });
+            rib_drop(peer, {});
         }
+        rib_changed(now);
+        if (peer->removed) return;
     }
     if (peer->dynamic && change.to == fsm::State::idle) peer->remove_when_idle = true;
 
@@ -222,6 +214,7 @@ void Core::on_state(const PeerPtr& peer, const fsm::StateChangeAction& change, T
         peer->eorr_due.clear();
     }
     if (change.to == fsm::State::established) {
+        rib_up(peer);
         send_initial_table(peer, now);
         if (peer->removed) return;
     }
@@ -260,6 +253,10 @@ ExportContext export_context(const PeerConfig& config, const fsm::Session& sessi
 }  // namespace
 
 void Core::queue_family(const PeerPtr& peer, wire::Family family) {
+    if (config_.forward_routes) {
+        rib_queue_all(peer, family);
+        return;
+    }
     for (const auto& [prefix, attrs] : announced_)
         if (family_of(prefix) == family) peer->dirty.insert(prefix);
 }
@@ -287,7 +284,12 @@ void Core::pump(const PeerPtr& peer, TimePoint now) {
     constexpr std::size_t batch = 1024;
     const auto opts = n->send_options();
     bool warned = false;
-    while (!peer->dirty.empty() && transport_.queued_bytes(addr) < low_water) {
+    if (config_.forward_routes) {
+        pump_rib(peer, now);
+        if (peer->removed || peer->session.state() != fsm::State::established) return;
+    }
+    while (!config_.forward_routes && !peer->dirty.empty() &&
+           transport_.queued_bytes(addr) < low_water) {
         // The next batch, grouped by family and attribute set (nullptr:
         // withdrawn, or no longer exported to this peer), so that each UPDATE
         // carries many prefixes.
@@ -348,6 +350,10 @@ void Core::pump(const PeerPtr& peer, TimePoint now) {
 }
 
 void Core::export_change(const wire::Prefix& prefix, TimePoint now) {
+    if (config_.forward_routes) {
+        rib_changed(now);  // local routes reach the peers through the RIB
+        return;
+    }
     const auto family = family_of(prefix);
     auto snapshot = peers_;  // handlers may add or remove peers
     for (const auto& [addr, peer] : snapshot) {
@@ -373,11 +379,14 @@ void Core::emit_route(const Peer& peer, RouteEvent::Kind kind, const ReceivedRou
     notify(route_subs_, log_, ev);
 }
 
-void Core::erase_peer(const PeerPtr& peer) {
+void Core::erase_peer(const PeerPtr& peer, TimePoint now) {
     peer->removed = true;
     peer->table.clear([&](RouteEvent::Kind k, const ReceivedRoute& r) { emit_route(*peer, k, r); });
+    rib_session_down(peer);
+    rib_drop(peer, {});
     peers_.erase(peer->config.address);
     transport_.forget(peer->config.address);
+    rib_changed(now);
 }
 
 // ---- lifecycle and peers -------------------------------------------------------------
@@ -421,6 +430,15 @@ void Core::change_peer(PeerConfig config, TimePoint now) {
     const bool reset_transport = transport_differs(peer->config, config);
     const bool export_on = !peer->config.export_routes && config.export_routes;
     const bool export_off = peer->config.export_routes && !config.export_routes;
+    const bool import_changed = peer->config.import_policy != config.import_policy ||
+                                peer->config.allow_own_as != config.allow_own_as;
+    const bool export_changed =
+        peer->config.export_policy != config.export_policy ||
+        peer->config.route_reflector_client != config.route_reflector_client ||
+        peer->config.next_hop_self != config.next_hop_self ||
+        peer->config.add_path_send != config.add_path_send ||
+        peer->config.next_hop_ipv4 != config.next_hop_ipv4 ||
+        peer->config.next_hop_ipv6 != config.next_hop_ipv6;
     auto sc = session_config(config, config_);
     peer->config = std::move(config);
     log_.log(LogLevel::info, "peer {}: configuration changed{}",
@@ -449,6 +467,17 @@ void Core::change_peer(PeerConfig config, TimePoint now) {
                 if (f == wire::ipv4_unicast || f == wire::ipv6_unicast) queue_family(peer, f);
         run(peer, now, [&](fsm::Session&, fsm::Actions&) { pump(peer, now); });
     }
+    // Policies and routing settings apply in place (the RIB keeps the
+    // routes as received): no session reset.
+    if (import_changed && !peer->removed) {
+        auto& r = *routing_;
+        if (peer->rib4) r.rib4.set_peer(*peer->rib4, peer_info(*peer, wire::ipv4_unicast));
+        if (peer->rib6) r.rib6.set_peer(*peer->rib6, peer_info(*peer, wire::ipv6_unicast));
+        rib_reimport(peer);
+        rib_changed(now);
+    }
+    if (export_changed && !peer->removed)
+        run(peer, now, [&](fsm::Session&, fsm::Actions&) { rib_reexport(peer, now); });
 }
 
 bool Core::remove_peer(const wire::IpAddress& address, std::string_view message, TimePoint now) {
@@ -458,7 +487,7 @@ bool Core::remove_peer(const wire::IpAddress& address, std::string_view message,
     run(peer, now, [&](fsm::Session& s, fsm::Actions& out) {
         s.stop(now, out, message, wire::cease_subcode::peer_deconfigured);
     });
-    if (!peer->removed) erase_peer(peer);
+    if (!peer->removed) erase_peer(peer, now);
     return true;
 }
 
@@ -601,6 +630,7 @@ void Core::announce(Route route, TimePoint now) {
     auto attrs = intern(std::move(route.attributes));
     slot = attrs;
     log_.log(LogLevel::debug, "announce {}", route.prefix.to_string());
+    rib_local(route.prefix, attrs.get());
     export_change(route.prefix, now);
 }
 
@@ -627,6 +657,7 @@ bool Core::withdraw(const wire::Prefix& prefix, TimePoint now) {
     if (it == announced_.end()) return false;
     announced_.erase(it);
     log_.log(LogLevel::debug, "withdraw {}", prefix.to_string());
+    rib_local(prefix, nullptr);
     export_change(prefix, now);
     return true;
 }

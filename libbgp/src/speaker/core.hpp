@@ -17,6 +17,9 @@
 #include <vector>
 
 #include "bgp/fsm/session.hpp"
+#include "bgp/rib/adj_rib_out.hpp"
+#include "bgp/rib/attr_store.hpp"
+#include "bgp/rib/rib.hpp"
 #include "bgp/speaker/config.hpp"
 #include "bgp/speaker/events.hpp"
 #include "bgp/speaker/speaker.hpp"
@@ -67,6 +70,16 @@ void validate(const PeerConfig& config);
 [[nodiscard]] fsm::SessionConfig session_config(const PeerConfig& peer,
                                                 const SpeakerConfig& speaker);
 
+/// The speaker's RIBs (routing.cpp).
+struct Routing {
+    explicit Routing(const SpeakerConfig& config);
+    rib::AttrStore store;
+    rib::Rib<rib::Ipv4> rib4;
+    rib::Rib<rib::Ipv6> rib6;
+    rib::FeedId feed4 = 0;  ///< with forward_routes: changes to send
+    rib::FeedId feed6 = 0;
+};
+
 class Core {
   public:
     Core(SpeakerConfig config, Transport& transport, Logger& log);
@@ -98,6 +111,8 @@ class Core {
     [[nodiscard]] std::vector<PeerStatus> peers() const;
     [[nodiscard]] std::optional<PeerStatus> peer(const wire::IpAddress& address) const;
     [[nodiscard]] std::vector<ReceivedRoute> received_routes(const wire::IpAddress& address) const;
+    [[nodiscard]] std::vector<RibRoute> rib(wire::Family family,
+                                            std::optional<wire::Prefix> prefix = {}) const;
 
     // Transport events.
     void tcp_connected(const wire::IpAddress& peer, TimePoint now);
@@ -109,6 +124,12 @@ class Core {
                  TimePoint now);
     void poll(const wire::IpAddress& peer, TimePoint now);
     void write_progress(const wire::IpAddress& peer, TimePoint now, bool drained);
+
+    /// Replaces the policies; `rechain` sets each peer's new import/export
+    /// chains (made from `table`). Every peer is re-imported from its
+    /// Adj-RIB-In and re-exported in place: no session is reset.
+    void set_policies(policy::PolicyTable table, const std::function<void(PeerConfig&)>& rechain,
+                      TimePoint now);
 
     // Our routes.
     void announce(Route route, TimePoint now);
@@ -139,13 +160,38 @@ class Core {
     void pump(const PeerPtr& peer, TimePoint now);
     void export_change(const wire::Prefix& prefix, TimePoint now);
     void emit_route(const Peer& peer, RouteEvent::Kind kind, const ReceivedRoute& route);
-    void erase_peer(const PeerPtr& peer);
+    void erase_peer(const PeerPtr& peer, TimePoint now);
+
+    // The RIB (routing.cpp).
+    [[nodiscard]] rib::PeerInfo peer_info(const Peer& peer, wire::Family family) const;
+    void rib_up(const PeerPtr& peer);
+    void rib_session_down(const PeerPtr& peer);
+    /// Removes the peer's paths of `families` (empty: all) from the RIBs.
+    void rib_drop(const PeerPtr& peer, std::span<const wire::Family> families);
+    void rib_update(const PeerPtr& peer, const wire::Update& update);
+    [[nodiscard]] policy::Context import_context(const Peer& peer) const;
+    /// The import policy changed: recompute the peer's paths from Adj-RIB-In.
+    void rib_reimport(const PeerPtr& peer);
+    /// Export settings changed: re-describe the peer to the RIB, re-sync its
+    /// Adj-RIB-Out (only differences go out).
+    void rib_reexport(const PeerPtr& peer, TimePoint now);
+    void rib_stale(const PeerPtr& peer, const fsm::GrStaleAction& action);
+    void rib_local(const wire::Prefix& prefix, const wire::PathAttributes* attributes);
+    /// Hands the RIB's changes to the forwarding peers (forward_routes).
+    void rib_changed(TimePoint now);
+    void rib_queue_all(const PeerPtr& peer, wire::Family family);
+    template <class F>
+    void rib_sync(const PeerPtr& peer, rib::Rib<F>& rib, const std::optional<rib::PeerId>& id,
+                  rib::AdjRibOut<F>& out, const wire::Prefix& prefix);
+    void pump_rib(const PeerPtr& peer, TimePoint now);
     std::shared_ptr<const wire::PathAttributes> intern(wire::PathAttributes attributes);
 
     SpeakerConfig config_;
     Transport& transport_;
     Logger& log_;
     bool running_ = false;
+    /// Before peers_: their Adj-RIB-Outs hold references into its store.
+    std::unique_ptr<Routing> routing_;
     std::map<wire::IpAddress, PeerPtr> peers_;
     std::map<wire::Prefix, std::shared_ptr<const wire::PathAttributes>> announced_;
     std::map<std::vector<std::uint8_t>, std::weak_ptr<const wire::PathAttributes>> interned_;

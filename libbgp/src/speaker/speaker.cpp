@@ -650,6 +650,15 @@ std::optional<PeerStatus> Speaker::peer(const wire::IpAddress& address) const {
     return impl_->core_.peer(address);
 }
 
+void Speaker::set_policies(policy::PolicyTable table,
+                           const std::function<void(PeerConfig&)>& rechain) {
+    impl_->core_.set_policies(std::move(table), rechain, Impl::now());
+}
+
+std::vector<RibRoute> Speaker::rib(wire::Family family, std::optional<wire::Prefix> prefix) const {
+    return impl_->core_.rib(family, prefix);
+}
+
 std::vector<ReceivedRoute> Speaker::received_routes(const wire::IpAddress& address) const {
     return impl_->core_.received_routes(address);
 }

@@ -71,11 +71,19 @@ class Network {
     static constexpr auto latency = 1ms;
 
     Node& add(const char* address, std::uint32_t as, bgp::LogLevel level = bgp::LogLevel::info) {
+        return add(
+            address, as, [](bgp::SpeakerConfig&) {}, level);
+    }
+    /// With `tweak` applied to the speaker's configuration (forward_routes, ...).
+    Node& add(const char* address, std::uint32_t as,
+              const std::function<void(bgp::SpeakerConfig&)>& tweak,
+              bgp::LogLevel level = bgp::LogLevel::info) {
         bgp::SpeakerConfig c;
         c.local_as = as;
         const auto a = *wire::IpAddress::parse(address);
         c.router_id = a.is_v4() ? a.v4_value() : static_cast<std::uint32_t>(nodes_.size() + 1);
         c.log_level = level;
+        tweak(c);
         nodes_.push_back(std::make_unique<Node>(*this, a, c));
         by_address_[a] = nodes_.back().get();
         return *nodes_.back();

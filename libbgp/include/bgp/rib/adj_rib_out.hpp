@@ -9,8 +9,8 @@
 // size allows (RFC 4271 §4.3; IPv6 in MP_REACH/MP_UNREACH, RFC 4760; path ids
 // with ADD-PATH, RFC 7911). end_of_rib() gives the RFC 4724 §2 marker.
 //
-// Not done: sharing one Adj-RIB-Out and its encoded bytes between the peers
-// of an update group.
+// Peers with the same export result share one Adj-RIB-Out and its encoded
+// bytes through an UpdateGroup (update_group.hpp) instead.
 #pragma once
 
 #include <cstddef>
@@ -52,6 +52,9 @@ class AdjRibOut {
                                                    std::uint32_t path_id = 0) const;
     [[nodiscard]] std::size_t size() const;     ///< (prefix, path) pairs the peer has
     [[nodiscard]] std::size_t pending() const;  ///< prefixes with queued changes
+    /// Heap bytes of the advertised state and its index (queued changes not
+    /// counted), to compare with UpdateGroup::memory_bytes.
+    [[nodiscard]] std::size_t memory_bytes() const;
 
   private:
     struct Impl;

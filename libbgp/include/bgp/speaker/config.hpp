@@ -12,6 +12,8 @@
 #include <vector>
 
 #include "bgp/fsm/config.hpp"
+#include "bgp/policy/table.hpp"
+#include "bgp/rib/peer.hpp"
 #include "bgp/wire/types.hpp"
 
 namespace bgp {
@@ -71,6 +73,23 @@ struct PeerConfig {
     std::optional<wire::IpAddress> next_hop_ipv4;
     std::optional<wire::IpAddress> next_hop_ipv6;
 
+    // ---- routing (the RIB; see SpeakerConfig::forward_routes) ----
+    /// RFC 4456: the peer is a route-reflection client of ours (iBGP).
+    bool route_reflector_client = false;
+    /// Import policy (routes from this peer into the Loc-RIB) and export
+    /// policy (routes towards it), made with SpeakerConfig::policies.chain().
+    /// Default: accept everything.
+    policy::PolicyChain import_policy;
+    policy::PolicyChain export_policy;
+    /// RFC 7911 ADD-PATH send mode for reflected routes (effective only where
+    /// the session negotiated sending path identifiers, see
+    /// fsm::SessionConfig::add_path).
+    rib::AddPathSend add_path_send;
+    /// Next hop self on reflected routes towards this peer, iBGP included.
+    bool next_hop_self = false;
+    /// Accept routes with our own AS in AS_PATH up to this many times.
+    std::uint8_t allow_own_as = 0;
+
     /// Free text for logs ("walker-2").
     std::string description;
 };
@@ -104,6 +123,23 @@ struct SpeakerConfig {
     std::chrono::milliseconds close_linger{2000};
     /// TCP connect attempt timeout.
     std::chrono::milliseconds connect_timeout{10000};
+
+    // ---- routing ----
+    /// Every received route goes into the RIB (bgp::rib: Adj-RIB-In before and
+    /// after import policy, Loc-RIB with the RFC 4271 §9.1 decision process;
+    /// Speaker::rib() shows it). With forward_routes, the best paths learned
+    /// from peers are also advertised to the other peers under the RFC 4271
+    /// §9.2 and RFC 4456 rules, through each peer's export policy: a route
+    /// reflector or route server. Without it only the routes given to
+    /// Speaker::announce() go out (an announcer, like a node agent).
+    bool forward_routes = false;
+    /// RFC 4456 §7 CLUSTER_ID; default: router_id.
+    std::optional<std::uint32_t> cluster_id;
+    /// Options of the decision process (MED comparison, multipath, ...).
+    rib::DecisionOptions decision;
+    /// Named policies, prefix lists and community lists that PeerConfig's
+    /// import_policy / export_policy chains refer to.
+    policy::PolicyTable policies;
 };
 
 }  // namespace bgp

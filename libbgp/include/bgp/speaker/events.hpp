@@ -58,6 +58,23 @@ struct RouteEvent {
     std::uint32_t peer_as = 0;
     ReceivedRoute route;
 };
+/// One path in the speaker's RIB (Speaker::rib()).
+struct RibRoute {
+    wire::Prefix prefix;
+    /// The peer it was learned from; unset for a route of Speaker::announce().
+    std::optional<wire::IpAddress> peer;
+    std::uint32_t peer_as = 0;
+    std::uint32_t path_id = 0;  ///< ADD-PATH (RFC 7911) path identifier received
+    /// After import policy (the next hop in `next_hop` for every family).
+    wire::PathAttributes attributes;
+    bool best = false;
+    bool multipath = false;  ///< in the ECMP set (SpeakerConfig::decision.max_paths)
+    bool stale = false;      ///< graceful restart: kept until refreshed or swept
+    /// Best path: the rule that made it win over the runner-up (RFC 4271
+    /// §9.1.2.2 / RFC 4456 §9 words); other paths: why not a candidate, if so.
+    std::string reason;
+};
+
 /// "announced", "withdrawn", "stale", "end-of-rib".
 [[nodiscard]] std::string_view to_string(RouteEvent::Kind kind);
 

@@ -99,6 +99,13 @@ class Speaker {
     /// in place. Throws std::invalid_argument if the peer is unknown or the
     /// configuration invalid.
     void change_peer(PeerConfig config);
+    /// Replaces SpeakerConfig::policies (a reload). `rechain` is called for
+    /// every peer to set its import_policy / export_policy chains made from
+    /// the new `table` (chains of the old table are not valid with the new
+    /// one). Each peer's routes are re-imported from its Adj-RIB-In and
+    /// re-exported in place: no session is reset, only differences are sent.
+    /// A change_peer() that changes a peer's chains does the same for it.
+    void set_policies(policy::PolicyTable table, const std::function<void(PeerConfig&)>& rechain);
     /// Cease / Peer De-configured (with `message`), then forgets the peer and
     /// its routes (a withdrawn event for each). False if unknown.
     bool remove_peer(const wire::IpAddress& address, std::string_view message = {});
@@ -125,6 +132,11 @@ class Speaker {
     [[nodiscard]] std::optional<PeerStatus> peer(const wire::IpAddress& address) const;
     /// A peer's received-route table (stale routes included, marked).
     [[nodiscard]] std::vector<ReceivedRoute> received_routes(const wire::IpAddress& address) const;
+    /// The RIB of one family (IPv4 or IPv6 unicast): every path of every
+    /// prefix (or of `prefix` only), candidates ranked best first, with the
+    /// post-import-policy attributes and why the best one won.
+    [[nodiscard]] std::vector<RibRoute> rib(wire::Family family,
+                                            std::optional<wire::Prefix> prefix = {}) const;
 
     // ---- our routes ----------------------------------------------------------------
 

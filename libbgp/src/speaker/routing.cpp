@@ -1,0 +1,385 @@
+// The speaker's RIB side (SpeakerConfig::forward_routes, Speaker::rib()): every
+// received UPDATE goes through the peer's import policy into bgp::rib (Adj-RIB-In
+// before and after policy, Loc-RIB, RFC 4271 §9.1 decision); with forward_routes,
+// each Established peer has an Adj-RIB-Out per family fed from the Loc-RIB through
+// the RFC 4271 §9.2 / RFC 4456 export rules and its export policy. Route changes
+// reach the peers through the RIB's change feed, paced by pump() like the
+// announcer's export.
+#include <functional>
+#include <limits>
+#include <memory>
+#include <utility>
+
+#include "bgp/rib/apply_update.hpp"
+#include "bgp/rib/export.hpp"
+#include "speaker/core.hpp"
+#include "speaker/core_peer.hpp"
+#include "speaker/export.hpp"
+
+namespace bgp::speaker_detail {
+
+namespace {
+
+bool trivial(const policy::PolicyChain& chain) {
+    return chain.policies.empty() && chain.default_verdict == policy::Verdict::accept;
+}
+
+rib::RibConfig rib_config(const SpeakerConfig& c) {
+    rib::RibConfig r;
+    r.local_as = c.local_as;
+    r.router_id = c.router_id;
+    r.cluster_id = c.cluster_id;
+    r.decision = c.decision;
+    return r;
+}
+
+}  // namespace
+
+Routing::Routing(const SpeakerConfig& config)
+    : rib4(store, rib_config(config)), rib6(store, rib_config(config)) {
+    if (config.forward_routes) {
+        rib::FeedOptions o;
+        o.max_pending = std::numeric_limits<std::size_t>::max();  // polled after every change
+        o.all_paths = true;                                       // ADD-PATH peers see every path
+        feed4 = rib4.subscribe(o);
+        feed6 = rib6.subscribe(o);
+    }
+}
+
+rib::PeerInfo Core::peer_info(const Peer& peer, wire::Family family) const {
+    rib::PeerInfo info;
+    info.address = peer.config.address;
+    info.asn = peer.peer_as();
+    info.rr_client = peer.config.route_reflector_client;
+    info.allow_own_as = peer.config.allow_own_as;
+    info.next_hop_self = peer.config.next_hop_self;
+    if (const auto* n = peer.session.negotiated()) {
+        info.router_id = n->peer_id;
+        if (n->add_path_send.contains(family)) info.add_path_send = peer.config.add_path_send;
+        info.llgr_capable = n->peer_long_lived_gr.has_value();
+    }
+    if (auto conn = peer.session.established_conn())
+        info.local_address = transport_.local_address(peer.config.address, *conn);
+    if (!info.local_address) info.local_address = peer.config.local_address;
+    const auto& nh =
+        family == wire::ipv6_unicast ? peer.config.next_hop_ipv6 : peer.config.next_hop_ipv4;
+    if (nh) info.local_address = nh;
+    return info;
+}
+
+void Core::rib_up(const PeerPtr& peer) {
+    auto& r = *routing_;
+    auto reg = [&](auto& rib, std::optional<rib::PeerId>& id, wire::Family f) {
+        const auto info = peer_info(*peer, f);
+        if (id)
+            rib.set_peer(*id, info);  // graceful restart: its stale paths are still there
+        else
+            id = rib.add_peer(info);
+    };
+    reg(r.rib4, peer->rib4, wire::ipv4_unicast);
+    reg(r.rib6, peer->rib6, wire::ipv6_unicast);
+    if (config_.forward_routes) {
+        const auto* n = peer->session.negotiated();
+        peer->out4 = std::make_unique<rib::AdjRibOut<rib::Ipv4>>(
+            r.store, n != nullptr && n->add_path_send.contains(wire::ipv4_unicast));
+        peer->out6 = std::make_unique<rib::AdjRibOut<rib::Ipv6>>(
+            r.store, n != nullptr && n->add_path_send.contains(wire::ipv6_unicast));
+    }
+}
+
+void Core::rib_drop(const PeerPtr& peer, std::span<const wire::Family> families) {
+    auto& r = *routing_;
+    auto in = [&](wire::Family f) {
+        if (families.empty()) return true;
+        for (auto x : families)
+            if (x == f) return true;
+        return false;
+    };
+    if (peer->rib4 && in(wire::ipv4_unicast)) r.rib4.remove_peer(*std::exchange(peer->rib4, {}));
+    if (peer->rib6 && in(wire::ipv6_unicast)) r.rib6.remove_peer(*std::exchange(peer->rib6, {}));
+}
+
+void Core::rib_session_down(const PeerPtr& peer) {
+    peer->out4.reset();
+    peer->out6.reset();
+}
+
+namespace {
+
+/// The import policy of a peer as the RIB calls it. The policy sees each
+/// distinct received attribute set materialised once while consecutive
+/// prefixes share it (every NLRI of an UPDATE does).
+class Importer {
+  public:
+    Importer(rib::AttrStore& store, const policy::PolicyTable& table, policy::PolicyChain chain,
+             policy::Context ctx)
+        : store_(store), table_(table), chain_(std::move(chain)), ctx_(std::move(ctx)) {}
+
+    rib::AttrRef operator()(const wire::Prefix& prefix, rib::AttrId in) {
+        if (trivial(chain_)) {
+            store_.ref(in);
+            return rib::AttrRef(store_, in);
+        }
+        if (in != cached_in_) {
+            cached_ = store_.materialize(in);
+            cached_in_ = in;
+        }
+        const auto result = table_.evaluate(chain_, prefix, cached_, ctx_);
+        if (!result.accepted()) return {};
+        if (result.modified()) return rib::intern(store_, *result.attributes);
+        store_.ref(in);
+        return rib::AttrRef(store_, in);
+    }
+
+  private:
+    rib::AttrStore& store_;
+    const policy::PolicyTable& table_;
+    policy::PolicyChain chain_;
+    policy::Context ctx_;
+    rib::AttrId cached_in_ = rib::no_attrs;
+    wire::PathAttributes cached_;
+};
+
+}  // namespace
+
+policy::Context Core::import_context(const Peer& peer) const {
+    policy::Context ctx;
+    ctx.direction = policy::Direction::inbound;
+    ctx.neighbor_address = peer.config.address;
+    ctx.neighbor_as = peer.peer_as();
+    ctx.local_as = config_.local_as;
+    return ctx;
+}
+
+void Core::rib_update(const PeerPtr& peer, const wire::Update& update) {
+    auto& r = *routing_;
+    rib::ImportPolicy import;
+    if (!trivial(peer->config.import_policy)) {
+        auto importer = std::make_shared<Importer>(
+            r.store, config_.policies, peer->config.import_policy, import_context(*peer));
+        import = [importer](const wire::Prefix& p, rib::AttrId in) { return (*importer)(p, in);
+    };
+}
+if (peer->rib4) (void)rib::apply_update(r.rib4, *peer->rib4, update, import);
+if (peer->rib6) (void)rib::apply_update(r.rib6, *peer->rib6, update, import);
+}  // namespace bgp::speaker_detail
+
+void Core::rib_reimport(const PeerPtr& peer) {
+    auto& r = *routing_;
+    auto importer = std::make_shared<Importer>(r.store, config_.policies,
+                                               peer->config.import_policy, import_context(*peer));
+    const rib::ImportPolicy import = [importer](const wire::Prefix& p, rib::AttrId in) {
+        return (*importer)(p, in);
+    };
+    std::size_t changed = 0;
+    if (peer->rib4) changed += r.rib4.reimport(*peer->rib4, import);
+    if (peer->rib6) changed += r.rib6.reimport(*peer->rib6, import);
+    log_.log(LogLevel::info, "peer {}: import policy re-applied: {} path(s) changed",
+             peer->config.address.to_string(), changed);
+}
+
+void Core::rib_reexport(const PeerPtr& peer, TimePoint now) {
+    auto& r = *routing_;
+    if (peer->rib4) r.rib4.set_peer(*peer->rib4, peer_info(*peer, wire::ipv4_unicast));
+    if (peer->rib6) r.rib6.set_peer(*peer->rib6, peer_info(*peer, wire::ipv6_unicast));
+    if (!config_.forward_routes || !peer->out4 || peer->session.state() != fsm::State::established)
+        return;
+    // What the peer has is in its Adj-RIB-Out: re-syncing every prefix with a
+    // best path sends only the differences (no duplicates; a route the new
+    // settings refuse is withdrawn). Prefixes without a best path were
+    // withdrawn from every peer already.
+    if (const auto* n = peer->session.negotiated())
+        for (auto f : n->families) rib_queue_all(peer, f);
+    pump(peer, now);
+}
+
+void Core::set_policies(policy::PolicyTable table, const std::function<void(PeerConfig&)>& rechain,
+                        TimePoint now) {
+    config_.policies = std::move(table);
+    auto snapshot = peers_;
+    for (const auto& [addr, peer] : snapshot) {
+        if (peer->removed) continue;
+        if (rechain) rechain(peer->config);
+        rib_reimport(peer);
+    }
+    rib_changed(now);
+    for (const auto& [addr, peer] : snapshot) {
+        if (peer->removed) continue;
+        rib_reexport(peer, now);
+        if (!peer->removed) transport_.set_deadline(addr, peer->session.next_deadline());
+    }
+}
+
+void Core::rib_stale(const PeerPtr& peer, const fsm::GrStaleAction& action) {
+    using What = fsm::GrStaleAction::What;
+    auto& r = *routing_;
+    auto in = [&](wire::Family f) {
+        if (action.families.empty()) return true;
+        for (auto x : action.families)
+            if (x == f) return true;
+        return false;
+    };
+    auto one = [&](auto& rib, const std::optional<rib::PeerId>& id, wire::Family f) {
+        if (!id || !in(f)) return;
+        switch (action.what) {
+            case What::mark_stale:
+                rib.mark_stale(*id);
+                break;
+            case What::llgr_stale:
+                rib.mark_llgr_stale(*id);
+                break;
+            case What::flush_stale:
+                rib.sweep_stale(*id);
+                break;
+            case What::flush_all:
+                break;
+        }
+    };
+    if (action.what == What::flush_all) {
+        rib_drop(peer, action.families);
+        return;
+    }
+    one(r.rib4, peer->rib4, wire::ipv4_unicast);
+    one(r.rib6, peer->rib6, wire::ipv6_unicast);
+}
+
+void Core::rib_local(const wire::Prefix& prefix, const wire::PathAttributes* attributes) {
+    auto& r = *routing_;
+    if (prefix.afi() == wire::Afi::ipv4) {
+        if (attributes != nullptr)
+            r.rib4.announce(rib::local_peer, prefix, 0, rib::intern(r.store, *attributes).id());
+        else
+            r.rib4.withdraw(rib::local_peer, prefix);
+    } else {
+        if (attributes != nullptr)
+            r.rib6.announce(rib::local_peer, prefix, 0, rib::intern(r.store, *attributes).id());
+        else
+            r.rib6.withdraw(rib::local_peer, prefix);
+    }
+}
+
+void Core::rib_changed(TimePoint now) {
+    if (!config_.forward_routes) return;
+    auto& r = *routing_;
+    std::vector<PeerPtr> targets;
+    for (const auto& [addr, p] : peers_)
+        if (!p->removed && p->out4 && p->session.state() == fsm::State::established)
+            targets.push_back(p);
+    auto mark = [&](const wire::Prefix& prefix, const auto&) {
+        for (const auto& p : targets) p->dirty.insert(prefix);
+    };
+    r.rib4.poll(r.feed4, std::numeric_limits<std::size_t>::max(), mark);
+    r.rib6.poll(r.feed6, std::numeric_limits<std::size_t>::max(), mark);
+    for (const auto& p : targets) {
+        if (p->removed || p->dirty.empty()) continue;
+        pump(p, now);
+        if (!p->removed) transport_.set_deadline(p->config.address, p->session.next_deadline());
+    }
+}
+
+void Core::rib_queue_all(const PeerPtr& peer, wire::Family family) {
+    auto& r = *routing_;
+    auto add = [&](const rib::Route& route) { peer->dirty.insert(route.prefix); };
+    if (family == wire::ipv4_unicast) r.rib4.for_each_best(add);
+    if (family == wire::ipv6_unicast) r.rib6.for_each_best(add);
+}
+
+template <class F>
+void Core::rib_sync(const PeerPtr& peer, rib::Rib<F>& rib, const std::optional<rib::PeerId>& id,
+                    rib::AdjRibOut<F>& out, const wire::Prefix& prefix) {
+    if (!id) return;
+    if (!peer->config.export_routes) {
+        out.sync(prefix, {});
+        return;
+    }
+    const auto& chain = peer->config.export_policy;
+    rib::ExportPolicy policy;
+    policy::Context ctx;
+    if (!trivial(chain)) {
+        ctx.direction = policy::Direction::outbound;
+        ctx.neighbor_address = peer->config.address;
+        ctx.neighbor_as = peer->peer_as();
+        ctx.local_as = config_.local_as;
+        const auto local = rib.peer(*id).local_address;
+        if (local && local->is_v4()) ctx.local_address_v4 = local;
+        if (local && local->is_v6()) ctx.local_address_v6 = local;
+        policy = [&](const rib::Route& route, wire::PathAttributes& attrs) {
+            auto result = config_.policies.evaluate(chain, route.prefix, attrs, ctx);
+            if (!result.accepted()) return false;
+            if (result.modified()) attrs = std::move(*result.attributes);
+            return true;
+        };
+    }
+    const auto ads = rib::advertisements(rib, prefix, *id, policy);
+    out.sync(prefix, ads);
+}
+
+void Core::pump_rib(const PeerPtr& peer, TimePoint now) {
+    const auto* n = peer->session.negotiated();
+    auto& r = *routing_;
+    const auto& addr = peer->config.address;
+    const std::size_t low_water = config_.write_queue_limit / 4;
+    constexpr std::size_t batch = 256;
+    const auto opts = n->send_options();
+    while (!peer->dirty.empty() && transport_.queued_bytes(addr) < low_water) {
+        for (std::size_t i = 0; i < batch && !peer->dirty.empty(); ++i) {
+            auto node = peer->dirty.extract(peer->dirty.begin());
+            const wire::Prefix& prefix = node.value();
+            if (!n->has_family(family_of(prefix))) continue;
+            if (prefix.afi() == wire::Afi::ipv4)
+                rib_sync(peer, r.rib4, peer->rib4, *peer->out4, prefix);
+            else
+                rib_sync(peer, r.rib6, peer->rib6, *peer->out6, prefix);
+        }
+        fsm::Actions out;
+        for (const auto& u : peer->out4->take_updates(opts)) peer->session.send_update(u, now, out);
+        for (const auto& u : peer->out6->take_updates(opts)) peer->session.send_update(u, now, out);
+        perform(peer, out, now);
+        if (peer->removed || peer->session.state() != fsm::State::established || !peer->out4)
+            return;
+    }
+}
+
+std::vector<RibRoute> Core::rib(wire::Family family, std::optional<wire::Prefix> prefix) const {
+    std::vector<RibRoute> out;
+    const auto& r = *routing_;
+    auto convert = [&](const auto& rib, const rib::Route& route) {
+        RibRoute x;
+        x.prefix = route.prefix;
+        if (route.peer != rib::local_peer) {
+            const auto& info = rib.peer(route.peer);
+            x.peer = info.address;
+            x.peer_as = info.asn;
+        }
+        x.path_id = route.path_id;
+        if (route.attrs != rib::no_attrs) x.attributes = r.store.materialize(route.attrs);
+        x.attributes.mp_reach.reset();
+        if (!x.attributes.next_hop && route.attrs != rib::no_attrs) {
+            const auto& nh = r.store.next_hop(r.store.get(route.attrs));
+            if (!nh.is_unspecified()) x.attributes.next_hop = nh;
+        }
+        x.best = route.best;
+        x.multipath = route.multipath;
+        x.stale = route.stale;
+        if (route.best)
+            x.reason = std::string(rib::reason_name(route.reason));
+        else if (route.ineligible != rib::Ineligible::none)
+            x.reason = std::string(rib::ineligible_name(route.ineligible));
+        out.push_back(std::move(x));
+    };
+    auto walk = [&](const auto& rib) {
+        if (prefix) {
+            for (const auto& route : rib.paths(*prefix)) convert(rib, route);
+            return;
+        }
+        std::vector<wire::Prefix> prefixes;
+        rib.for_each_best([&](const rib::Route& route) { prefixes.push_back(route.prefix); });
+        for (const auto& p : prefixes)
+            for (const auto& route : rib.paths(p)) convert(rib, route);
+    };
+    if (family == wire::ipv4_unicast && (!prefix || prefix->afi() == wire::Afi::ipv4)) walk(r.rib4);
+    if (family == wire::ipv6_unicast && (!prefix || prefix->afi() == wire::Afi::ipv6)) walk(r.rib6);
+    return out;
+}
+
+}  // namespace bgp::speaker_detail

@@ -106,7 +106,7 @@ class Report:
 class Client:
     """One speaker (a real daemon) with its v4 and v6 sessions to the reflector."""
 
-    def __init__(self, env: Env, name: str):
+    def __init__(self, env: Env, name: str, families: list[str]):
         i, cls, rr_client = CLIENTS[name]
         self.name, self.index, self.rr_client = name, i, rr_client
         self.addr4, self.addr6 = f"127.0.0.{10 + i}", f"fd00::{10 + i}"
@@ -136,10 +136,11 @@ class Client:
         v6_kw = {"peer_passive": True, "dut_passive": False} if name == ACTIVE_TO else {}
         self.sessions = {"ipv4": spec("v4", "ipv4", v4, password=key, dut_password=key),
                          "ipv6": spec("v6", "ipv6", v6, **v6_kw)}
+        self.sessions = {f: sp for f, sp in self.sessions.items() if f in families}
         #: the routes each session announces at the start (peer_routes shrinks on withdraw)
         self.announced = {f: list(s.peer_routes) for f, s in self.sessions.items()}
         self.extra: list[SessionSpec] = []
-        if name == "bird":  # MD5 with the wrong key: must never establish
+        if name == "bird" and "ipv4" in families:  # MD5, wrong key: must never establish
             self.extra.append(SessionSpec(
                 name="md5-wrong", family="ipv4", peer_addr=WRONG_KEY_ADDR, peer_port=self.port,
                 peer_as=ASN, peer_id=self.router_id, dut_addr=RR4, dut_port=RR_PORT, dut_as=ASN,
@@ -222,7 +223,7 @@ def dut_sessions(clients: list[Client], sabotage: str) -> list[SessionSpec]:
 class Scenario:
     def __init__(self, env: Env, report: Report, args):
         self.env, self.report, self.args = env, report, args
-        self.clients = [Client(env, n) for n in args.clients]
+        self.clients = [Client(env, n, args.families) for n in args.clients]
         self.cluster_id = CLUSTER_ID
         # --sabotage cluster: the reflector runs with another cluster id than expected
         cid = "10.255.255.99" if args.sabotage == "cluster" else CLUSTER_ID

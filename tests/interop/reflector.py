@@ -7,9 +7,9 @@
 
 One network namespace the scenario creates and deletes. The device under test
 (DUT, the reflector: 127.0.0.1 / fd00::1, port 25000, AS 64512, router id
-10.0.0.1, cluster id 10.255.255.1) and five iBGP speakers in AS 64512, each
-with an IPv4 and an IPv6 session (over IPv4 and IPv6 transport), all
-connecting to the reflector:
+10.0.0.1, cluster id 10.255.255.1) and six iBGP speakers in AS 64512, each
+with an IPv4 and an IPv6 session (over IPv4 and IPv6 transport), connecting
+to the reflector (on GoBGP's IPv6 session the reflector connects):
 
   bird      127.0.0.11 fd00::11  router id 10.0.0.11  RR client
   frr       127.0.0.12 fd00::12  router id 10.0.0.12  RR client, TCP MD5 on IPv4
@@ -27,7 +27,7 @@ ExaBGP's JSON UPDATE events):
   every other speaker's routes arrive, per family, with NEXT_HOP, MED,
   LOCAL_PREF, communities, large communities and an empty AS_PATH intact,
   ORIGINATOR_ID = the originator's router id, CLUSTER_LIST = [cluster id];
-  nobody gets its own routes back;
+  nothing between the two non-clients; nobody gets its own routes back;
   every speaker withdraws one prefix per family: gone at every other speaker
   within WITHDRAW_BOUND s, the rest stays;
   no session flapped; bgp-reflector exits 0 on SIGTERM, no sanitizer report.

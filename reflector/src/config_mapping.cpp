@@ -6,28 +6,6 @@ namespace bgp::reflector {
 
 namespace {
 
-// The route-reflector members of SpeakerConfig / PeerConfig (forward_routes,
-// cluster_id, policies, route_reflector_client, import/export chains,
-// next_hop_self) are the coordinator's contract landing on main with the RIB
-// wiring; set them where the library has them.
-template <class C>
-void set_reflector_members(C& sc, const Config& c) {
-    if constexpr (requires { sc.forward_routes; }) sc.forward_routes = true;
-    if constexpr (requires { sc.cluster_id; }) sc.cluster_id = c.cluster_id.value_or(c.router_id);
-    if constexpr (requires { sc.policies; }) sc.policies = c.policies;
-}
-
-template <class P>
-void set_peer_members(P& pc, const Config& c, const NeighborSettings& s) {
-    if constexpr (requires { pc.route_reflector_client; })
-        pc.route_reflector_client = s.route_reflector_client;
-    if constexpr (requires { pc.import_policy; })
-        pc.import_policy = c.policies.chain(s.import_policies);
-    if constexpr (requires { pc.export_policy; })
-        pc.export_policy = c.policies.chain(s.export_policies);
-    if constexpr (requires { pc.next_hop_self; }) pc.next_hop_self = s.next_hop_self;
-}
-
 PeerConfig settings_to_peer(const Config& c, const NeighborSettings& s) {
     PeerConfig p;
     p.peer_as = s.asn;
@@ -48,7 +26,11 @@ PeerConfig settings_to_peer(const Config& c, const NeighborSettings& s) {
     sc.graceful_restart.enabled = s.graceful_restart.enabled;
     sc.graceful_restart.restart_time = s.graceful_restart.restart_time;
     sc.graceful_restart.stale_path_time = s.graceful_restart.stale_path_time;
-    set_peer_members(p, c, s);
+    // Route reflection (RFC 4456) and policies.
+    p.route_reflector_client = s.route_reflector_client;
+    p.import_policy = c.policies.chain(s.import_policies);
+    p.export_policy = c.policies.chain(s.export_policies);
+    p.next_hop_self = s.next_hop_self;
     return p;
 }
 
@@ -60,7 +42,10 @@ SpeakerConfig to_speaker_config(const Config& c) {
     sc.router_id = c.router_id;
     for (const ListenEndpoint& l : c.listen) sc.listen.push_back(ListenConfig{l.address, l.port});
     sc.log_level = c.log_level;
-    set_reflector_members(sc, c);
+    // A route reflector: received best paths go out again (RFC 4271 §9.2, RFC 4456).
+    sc.forward_routes = true;
+    sc.cluster_id = c.cluster_id.value_or(c.router_id);
+    sc.policies = c.policies;
     return sc;
 }
 

@@ -26,8 +26,19 @@ std::string restart_only_change(const Config& now, const Config& next) {
     if (now.cluster_id.value_or(now.router_id) != next.cluster_id.value_or(next.router_id))
         return "cluster-id";
     if (now.listen != next.listen) return "listen";
-    if (!(now.policies.config() == next.policies.config())) return "policies";
     return {};
+}
+
+/// The chains a peer at `address` gets from `c` (a static neighbour, else the
+/// dynamic range it came from; neither: accept all, it is about to go).
+void rechain(const Config& c, PeerConfig& p) {
+    const NeighborSettings* s = nullptr;
+    for (const Neighbor& n : c.neighbors)
+        if (n.address == p.address) s = &n.settings;
+    for (const DynamicNeighbors& d : c.dynamic_neighbors)
+        if (s == nullptr && d.prefix.contains(p.address)) s = &d.settings;
+    p.import_policy = s != nullptr ? c.policies.chain(s->import_policies) : policy::PolicyChain{};
+    p.export_policy = s != nullptr ? c.policies.chain(s->export_policies) : policy::PolicyChain{};
 }
 
 }  // namespace
@@ -111,6 +122,16 @@ ReloadResult Daemon::reload(Config next) {
         log_line(LogLevel::info, fmt::format("reload: removed neighbor {}", a.to_string()));
         ++r.removed;
     }
+    // New policies: every peer's chains are made again from the new table, its
+    // routes re-imported and re-exported in place (no session reset).
+    r.policies_changed = !(config_.policies.config() == next.policies.config());
+    if (r.policies_changed) {
+        const auto names = next.policies.changed_since(config_.policies);
+        std::string list;
+        for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
+        speaker_->set_policies(next.policies, [&next](PeerConfig& p) { rechain(next, p); });
+        log_line(LogLevel::info, fmt::format("reload: policies re-applied (changed: {})", list));
+    }
     for (PeerConfig& p : to_change) {
         const std::string a = p.address.to_string();
         try {
@@ -131,10 +152,16 @@ ReloadResult Daemon::reload(Config next) {
             log_line(LogLevel::error, fmt::format("reload: neighbor {}: {}", a, e.what()));
         }
     }
-    // A changed range is replaced: the sessions from it restart.
+    // A changed range is replaced: the sessions from it restart. So is one that
+    // names policies when the policies changed (the speaker keeps a range's
+    // settings, chains included, for the peers still to come).
+    const auto keep = [&](const DynamicNeighbors& was, const DynamicNeighbors& now) {
+        return was == now && (!r.policies_changed || (now.settings.import_policies.empty() &&
+                                                      now.settings.export_policies.empty()));
+    };
     for (const auto& entry : old_ranges) {
         auto now = new_ranges.find(entry.first);
-        if (now != new_ranges.end() && *now->second == *entry.second) continue;
+        if (now != new_ranges.end() && keep(*entry.second, *now->second)) continue;
         speaker_->remove_dynamic_peers(entry.first, "dynamic-neighbors range changed or removed");
         log_line(LogLevel::info,
                  fmt::format("reload: removed dynamic-neighbors {}", entry.first.to_string()));
@@ -142,7 +169,7 @@ ReloadResult Daemon::reload(Config next) {
     }
     for (const auto& entry : new_ranges) {
         auto was = old_ranges.find(entry.first);
-        if (was != old_ranges.end() && *was->second == *entry.second) continue;
+        if (was != old_ranges.end() && keep(*was->second, *entry.second)) continue;
         try {
             speaker_->add_dynamic_peers(to_dynamic_peer_config(next, *entry.second));
             log_line(LogLevel::info,

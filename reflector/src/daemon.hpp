@@ -22,6 +22,7 @@ struct ReloadResult {
     std::size_t removed = 0;
     std::size_t changed = 0;
     std::size_t unchanged = 0;
+    bool policies_changed = false;
 };
 
 class Daemon {
@@ -40,8 +41,9 @@ class Daemon {
     /// Re-reads the file the configuration came from. A bad file changes nothing.
     ReloadResult reload();
     /// Applies `next`: neighbours added, removed, and changed (only those) through
-    /// the speaker. Changes to router-id, asn, cluster-id, listen or policies
-    /// need a restart in this version: such a file changes nothing.
+    /// the speaker; changed policies re-applied in place (Speaker::set_policies).
+    /// Changes to router-id, asn, cluster-id or listen need a restart in this
+    /// version: such a file changes nothing.
     ReloadResult reload(Config next);
 
     /// Cease / Administrative Shutdown with `message` to every session; `done`

@@ -261,6 +261,7 @@ struct UpdateGroup<F>::Impl {
     // one exported attribute set.
     struct Message {
         wire::Update u;
+        AttrId attrs = no_attrs;
         std::vector<wire::Nlri>* list = nullptr;
         std::size_t size = 0;
         std::size_t count = 0;
@@ -268,6 +269,7 @@ struct UpdateGroup<F>::Impl {
     // Starts an empty UPDATE for `attrs`; false when even that does not fit.
     bool start(Message& msg, AttrId attrs) const {
         msg = Message{};
+        msg.attrs = attrs;
         if (attrs == no_attrs) {
             if (!classic) msg.u.attributes.mp_unreach = wire::MpUnreach{F::family, {}, {}};
             msg.list = classic ? &msg.u.withdrawn : &msg.u.attributes.mp_unreach->nlri;
@@ -294,17 +296,29 @@ struct UpdateGroup<F>::Impl {
         ++msg.count;
     }
     // The bytes of a filled UPDATE (null if it does not encode: cannot happen
-    // with the sizes checked above).
-    [[nodiscard]] Bytes finish(const Message& msg) const {
+    // with the sizes checked above), with the originator of its routes and,
+    // for the originator, the same NLRI withdrawn.
+    [[nodiscard]] Encoded finish(const Message& msg) const {
+        Encoded out;
         auto e = wire::encode(wire::Message{msg.u}, opts);
-        if (!e) return nullptr;
-        return std::make_shared<const std::vector<std::uint8_t>>(std::move(*e));
+        if (!e) return out;
+        out.bytes = std::make_shared<const std::vector<std::uint8_t>>(std::move(*e));
+        if (msg.attrs == no_attrs) return out;
+        const AttrSet& set = store.get(msg.attrs);
+        if (!set.has(attr_bit::has_originator_id)) return out;
+        out.originator = set.originator_id;
+        Message w;
+        if (!start(w, no_attrs)) return out;
+        for (const auto& n : *msg.list) w.list->push_back(n);
+        if (auto we = wire::encode(wire::Message{w.u}, opts))
+            out.withdrawal = std::make_shared<const std::vector<std::uint8_t>>(std::move(*we));
+        return out;
     }
 
     // UPDATEs for lists of routes (the snapshot): withdrawals, then each set.
     void encode_all(const std::vector<PathKey>& withdrawn,
                     const std::map<AttrId, std::vector<PathKey>>& announced,
-                    std::vector<Bytes>& out) const {
+                    std::vector<Encoded>& out) const {
         auto run = [&](AttrId attrs, const std::vector<PathKey>& list) {
             Message msg;
             for (std::size_t i = 0; i < list.size();) {
@@ -314,7 +328,7 @@ struct UpdateGroup<F>::Impl {
                     ++i;
                 }
                 if (msg.count == 0) return;
-                if (auto b = finish(msg)) out.push_back(std::move(b));
+                if (auto b = finish(msg); b.bytes) out.push_back(std::move(b));
             }
         };
         if (!withdrawn.empty()) run(no_attrs, withdrawn);
@@ -356,11 +370,32 @@ void UpdateGroup<F>::sync(const wire::Prefix& prefix, std::span<const Advertisem
                 m.add_change(key, m.slots[i].path_id, no_attrs);
 }
 
+namespace {
+
+std::vector<Bytes> bytes_of(std::vector<Encoded> items) {
+    std::vector<Bytes> out;
+    out.reserve(items.size());
+    for (auto& e : items) out.push_back(std::move(e.bytes));
+    return out;
+}
+
+}  // namespace
+
 template <class F>
 std::vector<Bytes> UpdateGroup<F>::take_encoded(std::size_t max_bytes) {
+    return bytes_of(take(max_bytes));
+}
+
+template <class F>
+std::vector<Bytes> UpdateGroup<F>::snapshot_next(Snapshot& s, std::size_t max_bytes) const {
+    return bytes_of(snapshot_take(s, max_bytes));
+}
+
+template <class F>
+std::vector<Encoded> UpdateGroup<F>::take(std::size_t max_bytes) {
     Impl& m = *impl_;
     std::erase_if(m.snaps, [](const auto& w) { return w.expired(); });
-    std::vector<Bytes> out;
+    std::vector<Encoded> out;
     std::size_t total = 0;
     const std::size_t max_msg = m.opts.max_size();
     typename Impl::Message msg;
@@ -390,8 +425,8 @@ std::vector<Bytes> UpdateGroup<F>::take_encoded(std::size_t max_bytes) {
             drop_bucket();
             continue;
         }
-        if (auto b = m.finish(msg)) {
-            total += b->size();
+        if (auto b = m.finish(msg); b.bytes) {
+            total += b.bytes->size();
             out.push_back(std::move(b));
         }
     }
@@ -415,9 +450,9 @@ typename UpdateGroup<F>::Snapshot UpdateGroup<F>::begin_snapshot() const {
 }
 
 template <class F>
-std::vector<Bytes> UpdateGroup<F>::snapshot_next(Snapshot& s, std::size_t max_bytes) const {
+std::vector<Encoded> UpdateGroup<F>::snapshot_take(Snapshot& s, std::size_t max_bytes) const {
     const Impl& m = *impl_;
-    std::vector<Bytes> out;
+    std::vector<Encoded> out;
     if (!s.state_) return out;
     SnapshotState& st = *s.state_;
     using PathKey = typename SnapshotState::PathKey;

@@ -150,8 +150,12 @@ void Core::perform(const PeerPtr& peer, fsm::Actions& actions, TimePoint now) {
                                                         more);
                 perform(peer, more, now);
                 if (peer->removed) return;
-                queue_family(peer, f);
-                peer->eorr_due.push_back(f);
+                if (config_.forward_routes) {
+                    groups_refresh(peer, f);
+                } else {
+                    queue_family(peer, f);
+                    peer->eorr_due.push_back(f);
+                }
                 pump(peer, now);
                 if (peer->removed) return;
             }
@@ -253,10 +257,6 @@ ExportContext export_context(const PeerConfig& config, const fsm::Session& sessi
 }  // namespace
 
 void Core::queue_family(const PeerPtr& peer, wire::Family family) {
-    if (config_.forward_routes) {
-        rib_queue_all(peer, family);
-        return;
-    }
     for (const auto& [prefix, attrs] : announced_)
         if (family_of(prefix) == family) peer->dirty.insert(prefix);
 }
@@ -264,11 +264,17 @@ void Core::queue_family(const PeerPtr& peer, wire::Family family) {
 void Core::send_initial_table(const PeerPtr& peer, TimePoint now) {
     const auto* n = peer->session.negotiated();
     if (n == nullptr) return;
-    if (peer->config.export_routes)
-        for (auto f : n->families)
-            if (f == wire::ipv4_unicast || f == wire::ipv6_unicast) queue_family(peer, f);
     // RFC 4724 §2: End-of-RIB after the initial table, for every family.
-    peer->eor_due = n->families;
+    if (config_.forward_routes) {
+        groups_join(peer);  // IPv4 / IPv6 unicast: End-of-RIB from the group
+        for (auto f : n->families)
+            if (f != wire::ipv4_unicast && f != wire::ipv6_unicast) peer->eor_due.push_back(f);
+    } else {
+        if (peer->config.export_routes)
+            for (auto f : n->families)
+                if (f == wire::ipv4_unicast || f == wire::ipv6_unicast) queue_family(peer, f);
+        peer->eor_due = n->families;
+    }
     pump(peer, now);
 }
 
@@ -285,7 +291,7 @@ void Core::pump(const PeerPtr& peer, TimePoint now) {
     const auto opts = n->send_options();
     bool warned = false;
     if (config_.forward_routes) {
-        pump_rib(peer, now);
+        groups_pump(peer, now);
         if (peer->removed || peer->session.state() != fsm::State::established) return;
     }
     while (!config_.forward_routes && !peer->dirty.empty() &&
@@ -462,9 +468,12 @@ void Core::change_peer(PeerConfig config, TimePoint now) {
         (export_on || export_off)) {
         // Export switched on: send every route; off: withdraw them (pump
         // looks at export_routes for each queued prefix).
-        if (const auto* n = peer->session.negotiated())
+        if (config_.forward_routes) {
+            groups_regroup(peer, now);
+        } else if (const auto* n = peer->session.negotiated()) {
             for (auto f : n->families)
                 if (f == wire::ipv4_unicast || f == wire::ipv6_unicast) queue_family(peer, f);
+        }
         run(peer, now, [&](fsm::Session&, fsm::Actions&) { pump(peer, now); });
     }
     // Policies and routing settings apply in place (the RIB keeps the

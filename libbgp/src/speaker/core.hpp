@@ -19,7 +19,9 @@
 #include "bgp/fsm/session.hpp"
 #include "bgp/rib/adj_rib_out.hpp"
 #include "bgp/rib/attr_store.hpp"
+#include "bgp/rib/export.hpp"
 #include "bgp/rib/rib.hpp"
+#include "bgp/rib/update_group.hpp"
 #include "bgp/speaker/config.hpp"
 #include "bgp/speaker/events.hpp"
 #include "bgp/speaker/speaker.hpp"
@@ -145,6 +147,9 @@ class Core {
   private:
     struct Peer;
     using PeerPtr = std::shared_ptr<Peer>;
+    struct GroupKey;
+    template <class F>
+    struct Group;
 
     PeerPtr find(const wire::IpAddress& address) const;
     /// Runs one FSM call and performs the actions it produced.
@@ -179,11 +184,35 @@ class Core {
     void rib_local(const wire::Prefix& prefix, const wire::PathAttributes* attributes);
     /// Hands the RIB's changes to the forwarding peers (forward_routes).
     void rib_changed(TimePoint now);
-    void rib_queue_all(const PeerPtr& peer, wire::Family family);
+    // Update groups (groups.cpp), with forward_routes.
+    /// The peer joins a group per family (its initial table: End-of-RIB after).
+    void groups_join(const PeerPtr& peer);
+    void groups_leave(const PeerPtr& peer);
+    /// The peer asked for `family` again (ROUTE-REFRESH): it gets the table anew,
+    /// then EoRR.
+    void groups_refresh(const PeerPtr& peer, wire::Family family);
+    /// The peer's export settings changed: to the group of its new settings.
+    void groups_regroup(const PeerPtr& peer, TimePoint now);
+    /// Every group re-syncs every prefix (policies changed).
+    void groups_resync_all();
+    /// Sends what the groups of this peer have, as far as the queues allow.
+    void groups_pump(const PeerPtr& peer, TimePoint now);
+    void groups_pump_all(TimePoint now);
     template <class F>
-    void rib_sync(const PeerPtr& peer, rib::Rib<F>& rib, const std::optional<rib::PeerId>& id,
-                  rib::AdjRibOut<F>& out, const wire::Prefix& prefix);
-    void pump_rib(const PeerPtr& peer, TimePoint now);
+    void group_join(const PeerPtr& peer, bool eor);
+    template <class F>
+    void group_leave(const PeerPtr& peer);
+    template <class F>
+    void group_pump(const std::shared_ptr<Group<F>>& group, TimePoint now);
+    template <class F>
+    [[nodiscard]] std::vector<rib::Advertisement> group_ads(const Group<F>& group,
+                                                            const wire::Prefix& prefix);
+    template <class F>
+    void group_sync(Group<F>& group, const wire::Prefix& prefix);
+    template <class F>
+    [[nodiscard]] GroupKey group_key(const Peer& peer) const;
+    template <class F>
+    void send_items(const PeerPtr& peer, const std::vector<rib::Encoded>& items, TimePoint now);
     std::shared_ptr<const wire::PathAttributes> intern(wire::PathAttributes attributes);
 
     SpeakerConfig config_;
@@ -192,6 +221,8 @@ class Core {
     bool running_ = false;
     /// Before peers_: their Adj-RIB-Outs hold references into its store.
     std::unique_ptr<Routing> routing_;
+    std::vector<std::shared_ptr<Group<rib::Ipv4>>> groups4_;
+    std::vector<std::shared_ptr<Group<rib::Ipv6>>> groups6_;
     std::map<wire::IpAddress, PeerPtr> peers_;
     std::map<wire::Prefix, std::shared_ptr<const wire::PathAttributes>> announced_;
     std::map<std::vector<std::uint8_t>, std::weak_ptr<const wire::PathAttributes>> interned_;

@@ -6,10 +6,16 @@
 #include <set>
 #include <vector>
 
-#include "bgp/rib/adj_rib_out.hpp"
+#include "bgp/policy/table.hpp"
+#include "bgp/rib/update_group.hpp"
 #include "speaker/core.hpp"
 
 namespace bgp::speaker_detail {
+
+/// The default chain: every route accepted unchanged (no policy to run).
+[[nodiscard]] inline bool accepts_all(const policy::PolicyChain& chain) {
+    return chain.policies.empty() && chain.default_verdict == policy::Verdict::accept;
+}
 
 struct Core::Peer {
     Peer(PeerConfig c, fsm::SessionConfig s) : config(std::move(c)), session(std::move(s)) {}
@@ -31,15 +37,61 @@ struct Core::Peer {
     std::vector<wire::Family> eor_due;   ///< RFC 4724 End-of-RIB after the initial table
     std::vector<wire::Family> eorr_due;  ///< RFC 7313 EoRR after a re-advertisement
     // The RIB (routing.cpp): the peer's ids in the RIBs (kept across a graceful
-    // restart), and with forward_routes its Adj-RIB-Out per family while Established.
+    // restart), and with forward_routes its update group per family while
+    // Established (groups.cpp).
     std::optional<rib::PeerId> rib4;
     std::optional<rib::PeerId> rib6;
-    std::unique_ptr<rib::AdjRibOut<rib::Ipv4>> out4;
-    std::unique_ptr<rib::AdjRibOut<rib::Ipv6>> out6;
+    std::shared_ptr<Group<rib::Ipv4>> g4;
+    std::shared_ptr<Group<rib::Ipv6>> g6;
 
     [[nodiscard]] std::uint32_t peer_as() const {
         return learnt_as != 0 ? learnt_as : config.peer_as;
     }
+};
+
+/// What makes two peers get the same UPDATEs of a family (groups.cpp).
+struct Core::GroupKey {
+    /// Set: a group of this one peer (eBGP: next hop self and split horizon
+    /// are per peer; or an export policy, which may look at the neighbour).
+    std::optional<wire::IpAddress> own;
+    std::uint32_t peer_as = 0;
+    bool rr_client = false;
+    bool next_hop_self = false;
+    bool export_routes = true;
+    bool llgr_capable = false;
+    std::optional<wire::IpAddress> local_address;  ///< next hop self
+    rib::AddPathSend add_path;                     ///< effective (negotiated)
+    // The codec options' inputs.
+    bool four_octet_as = true;
+    bool extended_message = false;
+    wire::FamilySet add_path_send;
+    std::vector<wire::Family> extended_next_hop;
+    policy::PolicyChain export_policy;
+    friend bool operator==(const GroupKey&, const GroupKey&) = default;
+};
+
+/// An update group of one family: one Adj-RIB-Out and one encoding of each
+/// UPDATE for its members (rib::UpdateGroup), fed from the Loc-RIB through a
+/// representative peer; split horizon by ORIGINATOR_ID (rib::Encoded).
+template <class F>
+struct Core::Group {
+    Group(rib::AttrStore& store, GroupKey k, bool add_path, wire::CodecOptions opts)
+        : key(std::move(k)), ug(store, add_path, std::move(opts)) {}
+    GroupKey key;
+    rib::UpdateGroup<F> ug;
+    rib::PeerId rep = 0;           ///< whose view the RIB's export rules compute
+    bool own_rep = false;          ///< rep is the group's own (virtual) RIB peer
+    std::set<wire::Prefix> dirty;  ///< prefixes to re-sync from the Loc-RIB
+    struct Member {
+        std::weak_ptr<Peer> peer;
+        /// Joining: gets the group's advertised routes through the snapshot
+        /// only, then every take() batch.
+        typename rib::UpdateGroup<F>::Snapshot snap;
+        bool joining = false;
+        bool eor_due = false;   ///< RFC 4724 End-of-RIB once it has the table
+        bool eorr_due = false;  ///< RFC 7313 EoRR once the re-advertisement is out
+    };
+    std::vector<Member> members;
 };
 
 }  // namespace bgp::speaker_detail

@@ -20,10 +20,6 @@ namespace bgp::speaker_detail {
 
 namespace {
 
-bool trivial(const policy::PolicyChain& chain) {
-    return chain.policies.empty() && chain.default_verdict == policy::Verdict::accept;
-}
-
 rib::RibConfig rib_config(const SpeakerConfig& c) {
     rib::RibConfig r;
     r.local_as = c.local_as;
@@ -78,13 +74,6 @@ void Core::rib_up(const PeerPtr& peer) {
     };
     reg(r.rib4, peer->rib4, wire::ipv4_unicast);
     reg(r.rib6, peer->rib6, wire::ipv6_unicast);
-    if (config_.forward_routes) {
-        const auto* n = peer->session.negotiated();
-        peer->out4 = std::make_unique<rib::AdjRibOut<rib::Ipv4>>(
-            r.store, n != nullptr && n->add_path_send.contains(wire::ipv4_unicast));
-        peer->out6 = std::make_unique<rib::AdjRibOut<rib::Ipv6>>(
-            r.store, n != nullptr && n->add_path_send.contains(wire::ipv6_unicast));
-    }
 }
 
 void Core::rib_drop(const PeerPtr& peer, std::span<const wire::Family> families) {
@@ -100,8 +89,7 @@ void Core::rib_drop(const PeerPtr& peer, std::span<const wire::Family> families)
 }
 
 void Core::rib_session_down(const PeerPtr& peer) {
-    peer->out4.reset();
-    peer->out6.reset();
+    if (config_.forward_routes) groups_leave(peer);
 }
 
 namespace {
@@ -116,7 +104,7 @@ class Importer {
         : store_(store), table_(table), chain_(std::move(chain)), ctx_(std::move(ctx)) {}
 
     rib::AttrRef operator()(const wire::Prefix& prefix, rib::AttrId in) {
-        if (trivial(chain_)) {
+        if (accepts_all(chain_)) {
             store_.ref(in);
             return rib::AttrRef(store_, in);
         }
@@ -154,7 +142,7 @@ policy::Context Core::import_context(const Peer& peer) const {
 void Core::rib_update(const PeerPtr& peer, const wire::Update& update) {
     auto& r = *routing_;
     rib::ImportPolicy import;
-    if (!trivial(peer->config.import_policy)) {
+    if (!accepts_all(peer->config.import_policy)) {
         auto importer = std::make_shared<Importer>(
             r.store, config_.policies, peer->config.import_policy, import_context(*peer));
         import = [importer](const wire::Prefix& p, rib::AttrId in) { return (*importer)(p, in);
@@ -182,14 +170,8 @@ void Core::rib_reexport(const PeerPtr& peer, TimePoint now) {
     auto& r = *routing_;
     if (peer->rib4) r.rib4.set_peer(*peer->rib4, peer_info(*peer, wire::ipv4_unicast));
     if (peer->rib6) r.rib6.set_peer(*peer->rib6, peer_info(*peer, wire::ipv6_unicast));
-    if (!config_.forward_routes || !peer->out4 || peer->session.state() != fsm::State::established)
-        return;
-    // What the peer has is in its Adj-RIB-Out: re-syncing every prefix with a
-    // best path sends only the differences (no duplicates; a route the new
-    // settings refuse is withdrawn). Prefixes without a best path were
-    // withdrawn from every peer already.
-    if (const auto* n = peer->session.negotiated())
-        for (auto f : n->families) rib_queue_all(peer, f);
+    if (!config_.forward_routes || peer->session.state() != fsm::State::established) return;
+    groups_regroup(peer, now);
     pump(peer, now);
 }
 
@@ -203,6 +185,9 @@ void Core::set_policies(policy::PolicyTable table, const std::function<void(Peer
         rib_reimport(peer);
     }
     rib_changed(now);
+    // The same chains may decide differently with the new table: every group
+    // re-syncs every prefix (only differences go out).
+    if (config_.forward_routes) groups_resync_all();
     for (const auto& [addr, peer] : snapshot) {
         if (peer->removed) continue;
         rib_reexport(peer, now);
@@ -261,83 +246,15 @@ void Core::rib_local(const wire::Prefix& prefix, const wire::PathAttributes* att
 void Core::rib_changed(TimePoint now) {
     if (!config_.forward_routes) return;
     auto& r = *routing_;
-    std::vector<PeerPtr> targets;
-    for (const auto& [addr, p] : peers_)
-        if (!p->removed && p->out4 && p->session.state() == fsm::State::established)
-            targets.push_back(p);
-    auto mark = [&](const wire::Prefix& prefix, const auto&) {
-        for (const auto& p : targets) p->dirty.insert(prefix);
-    };
-    r.rib4.poll(r.feed4, std::numeric_limits<std::size_t>::max(), mark);
-    r.rib6.poll(r.feed6, std::numeric_limits<std::size_t>::max(), mark);
-    for (const auto& p : targets) {
-        if (p->removed || p->dirty.empty()) continue;
-        pump(p, now);
-        if (!p->removed) transport_.set_deadline(p->config.address, p->session.next_deadline());
-    }
-}
-
-void Core::rib_queue_all(const PeerPtr& peer, wire::Family family) {
-    auto& r = *routing_;
-    auto add = [&](const rib::Route& route) { peer->dirty.insert(route.prefix); };
-    if (family == wire::ipv4_unicast) r.rib4.for_each_best(add);
-    if (family == wire::ipv6_unicast) r.rib6.for_each_best(add);
-}
-
-template <class F>
-void Core::rib_sync(const PeerPtr& peer, rib::Rib<F>& rib, const std::optional<rib::PeerId>& id,
-                    rib::AdjRibOut<F>& out, const wire::Prefix& prefix) {
-    if (!id) return;
-    if (!peer->config.export_routes) {
-        out.sync(prefix, {});
-        return;
-    }
-    const auto& chain = peer->config.export_policy;
-    rib::ExportPolicy policy;
-    policy::Context ctx;
-    if (!trivial(chain)) {
-        ctx.direction = policy::Direction::outbound;
-        ctx.neighbor_address = peer->config.address;
-        ctx.neighbor_as = peer->peer_as();
-        ctx.local_as = config_.local_as;
-        const auto local = rib.peer(*id).local_address;
-        if (local && local->is_v4()) ctx.local_address_v4 = local;
-        if (local && local->is_v6()) ctx.local_address_v6 = local;
-        policy = [&](const rib::Route& route, wire::PathAttributes& attrs) {
-            auto result = config_.policies.evaluate(chain, route.prefix, attrs, ctx);
-            if (!result.accepted()) return false;
-            if (result.modified()) attrs = std::move(*result.attributes);
-            return true;
-        };
-    }
-    const auto ads = rib::advertisements(rib, prefix, *id, policy);
-    out.sync(prefix, ads);
-}
-
-void Core::pump_rib(const PeerPtr& peer, TimePoint now) {
-    const auto* n = peer->session.negotiated();
-    auto& r = *routing_;
-    const auto& addr = peer->config.address;
-    const std::size_t low_water = config_.write_queue_limit / 4;
-    constexpr std::size_t batch = 256;
-    const auto opts = n->send_options();
-    while (!peer->dirty.empty() && transport_.queued_bytes(addr) < low_water) {
-        for (std::size_t i = 0; i < batch && !peer->dirty.empty(); ++i) {
-            auto node = peer->dirty.extract(peer->dirty.begin());
-            const wire::Prefix& prefix = node.value();
-            if (!n->has_family(family_of(prefix))) continue;
-            if (prefix.afi() == wire::Afi::ipv4)
-                rib_sync(peer, r.rib4, peer->rib4, *peer->out4, prefix);
-            else
-                rib_sync(peer, r.rib6, peer->rib6, *peer->out6, prefix);
-        }
-        fsm::Actions out;
-        for (const auto& u : peer->out4->take_updates(opts)) peer->session.send_update(u, now, out);
-        for (const auto& u : peer->out6->take_updates(opts)) peer->session.send_update(u, now, out);
-        perform(peer, out, now);
-        if (peer->removed || peer->session.state() != fsm::State::established || !peer->out4)
-            return;
-    }
+    r.rib4.poll(r.feed4, std::numeric_limits<std::size_t>::max(),
+                [&](const wire::Prefix& prefix, const auto&) {
+                    for (const auto& g : groups4_) g->dirty.insert(prefix);
+                });
+    r.rib6.poll(r.feed6, std::numeric_limits<std::size_t>::max(),
+                [&](const wire::Prefix& prefix, const auto&) {
+                    for (const auto& g : groups6_) g->dirty.insert(prefix);
+                });
+    groups_pump_all(now);
 }
 
 std::vector<RibRoute> Core::rib(wire::Family family, std::optional<wire::Prefix> prefix) const {

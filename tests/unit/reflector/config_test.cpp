@@ -294,6 +294,11 @@ TEST_CASE("mapping onto SpeakerConfig, PeerConfig and DynamicPeerConfig", "[refl
     REQUIRE(sc.listen.size() == 2);
     CHECK(sc.listen[1].address == ip("::1"));
     CHECK(sc.listen[1].port == 1179);
+    CHECK(sc.forward_routes);  // a route reflector
+    CHECK(sc.cluster_id == ip("10.9.9.9").v4_value());
+    CHECK(sc.policies.contains("accept-pod-pools"));
+    CHECK(bgp::reflector::to_speaker_config(parse_config("router-id: 10.0.0.7\nasn: 1\n"))
+              .cluster_id == ip("10.0.0.7").v4_value());  // default: the router id
 
     const bgp::PeerConfig p = bgp::reflector::to_peer_config(c, c.neighbors[0]);
     CHECK(p.address == ip("10.0.0.2"));
@@ -305,6 +310,11 @@ TEST_CASE("mapping onto SpeakerConfig, PeerConfig and DynamicPeerConfig", "[refl
     CHECK(p.ttl_security);
     CHECK(p.multihop == 2);
     CHECK(p.description == "walker-1");
+    CHECK(p.route_reflector_client);
+    CHECK(p.next_hop_self);
+    CHECK(p.import_policy == c.policies.chain({"accept-pod-pools"}));
+    CHECK(p.export_policy == c.policies.chain({"tag", "all"}));
+    CHECK_FALSE(p.export_policy == c.policies.chain({"all", "tag"}));  // order kept
     CHECK(p.session.local_as == 64512);
     CHECK(p.session.peer_as == 64512);
     CHECK(p.session.peer_address == ip("10.0.0.2"));
@@ -322,6 +332,8 @@ TEST_CASE("mapping onto SpeakerConfig, PeerConfig and DynamicPeerConfig", "[refl
     CHECK(p2.session.hold_time == 180s);  // library default
     CHECK_FALSE(p2.session.graceful_restart.enabled);
     CHECK(p2.multihop == 0);
+    CHECK_FALSE(p2.route_reflector_client);
+    CHECK(p2.import_policy == bgp::policy::PolicyChain{});  // none given: accept all
 
     const bgp::DynamicPeerConfig d =
         bgp::reflector::to_dynamic_peer_config(c, c.dynamic_neighbors[0]);
@@ -330,4 +342,6 @@ TEST_CASE("mapping onto SpeakerConfig, PeerConfig and DynamicPeerConfig", "[refl
     CHECK(d.settings.passive);
     CHECK(d.settings.peer_as == 64512);
     CHECK(d.settings.session.hold_time == 30s);
+    CHECK(d.settings.route_reflector_client);
+    CHECK(d.settings.import_policy == c.policies.chain({"accept-pod-pools"}));
 }

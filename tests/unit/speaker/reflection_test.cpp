@@ -447,3 +447,61 @@ TEST_CASE("forwarding: changed policies apply in place, without a session reset"
     CHECK(rr.core().peer(c1.address())->flap_count == 0);
     CHECK(rr.core().peer(c2.address())->flap_count == 0);
 }
+
+TEST_CASE("update groups: clients share one group; split horizon as the best path moves",
+          "[speaker]") {
+    Network net;
+    auto& rr = net.add("10.0.0.1", as_ibgp, reflector_config(0x0A0000FE), bgp::LogLevel::debug);
+    auto& c1 = net.add("10.0.0.11", as_ibgp);
+    auto& c2 = net.add("10.0.0.12", as_ibgp);
+    auto& c3 = net.add("10.0.0.13", as_ibgp);
+    for (auto* c : {&c1, &c2, &c3}) connect(rr, *c, true);
+
+    wire::PathAttributes better;
+    better.next_hop = ip("198.18.0.11");
+    better.local_pref = 200;
+    wire::PathAttributes worse;
+    worse.next_hop = ip("198.18.0.12");
+    c1.core().announce({pfx("10.10.0.0/24"), better}, net.now());
+    c2.core().announce({pfx("10.10.0.0/24"), worse}, net.now());
+    for (auto* n : {&rr, &c1, &c2, &c3}) n->core().start(net.now());
+
+    auto nh_at = [&](Node& at) -> std::optional<wire::IpAddress> {
+        auto r = route_at(at, rr, "10.10.0.0/24");
+        if (!r) return std::nullopt;
+        return r->attributes->next_hop;
+    };
+    REQUIRE(net.run_until(
+        [&] {
+            return nh_at(c2) == ip("198.18.0.11") && nh_at(c3) == ip("198.18.0.11") &&
+                   rr.core().rib(wire::ipv4_unicast, pfx("10.10.0.0/24")).size() == 2;
+        },
+        60s));
+    net.run_for(5s);
+    // One group for the three clients, per family.
+    std::size_t created = 0;
+    for (const auto& l : rr.log_lines())
+        created += l.find("update group ipv4-unicast") != std::string::npos &&
+                   l.find("created") != std::string::npos;
+    CHECK(created == 1);
+    // c1's path is the best: everyone but c1 has it; c1 has nothing from us
+    // (its own route is not reflected back, RFC 4456 §8).
+    CHECK_FALSE(nh_at(c1));
+    CHECK(nh_at(c2) == ip("198.18.0.11"));
+
+    // c1 withdraws: c2's path is the best now; c2 must drop c1's path (it gets a
+    // withdrawal, not its own route back), c1 and c3 get c2's path.
+    REQUIRE(c1.core().withdraw(pfx("10.10.0.0/24"), net.now()));
+    REQUIRE(net.run_until(
+        [&] {
+            return !nh_at(c2) && nh_at(c1) == ip("198.18.0.12") && nh_at(c3) == ip("198.18.0.12");
+        },
+        10s));
+    // And back: c1 announces again and wins; c1 drops c2's path, c2 gets c1's.
+    c1.core().announce({pfx("10.10.0.0/24"), better}, net.now());
+    REQUIRE(net.run_until(
+        [&] {
+            return !nh_at(c1) && nh_at(c2) == ip("198.18.0.11") && nh_at(c3) == ip("198.18.0.11");
+        },
+        10s));
+}

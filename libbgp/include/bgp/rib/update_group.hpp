@@ -60,6 +60,21 @@ namespace bgp::rib {
 /// of fsm::SendAction::bytes).
 using Bytes = std::shared_ptr<const std::vector<std::uint8_t>>;
 
+/// One encoded UPDATE with what a speaker needs for split horizon: the
+/// RFC 4456 §8 ORIGINATOR_ID of the routes it announces (host order; 0 for a
+/// withdrawal or routes without one). The member whose BGP Identifier that is
+/// must not get the UPDATE (its own routes, reflected back): it gets
+/// `withdrawal` instead - the same NLRI withdrawn, since it may still hold an
+/// older path of those prefixes from the group (a withdrawal of a route it
+/// does not have is harmless). For iBGP groups this is exact split horizon:
+/// every route reflected to an iBGP peer carries ORIGINATOR_ID, which names
+/// the client it came from.
+struct Encoded {
+    Bytes bytes;
+    std::uint32_t originator = 0;
+    Bytes withdrawal;  ///< set when originator != 0
+};
+
 template <class F>
 class UpdateGroup {
   public:
@@ -92,12 +107,16 @@ class UpdateGroup {
     /// queued). Each buffer is encoded once: hand the same Bytes to every
     /// member.
     [[nodiscard]] std::vector<Bytes> take_encoded(std::size_t max_bytes);
+    /// take_encoded() with each message's originator (split horizon, see Encoded).
+    [[nodiscard]] std::vector<Encoded> take(std::size_t max_bytes);
 
     /// A cursor for a joining member (see the ordering rule above).
     [[nodiscard]] Snapshot begin_snapshot() const;
     /// The next encoded UPDATEs of the snapshot, about `max_bytes` octets
     /// (at least one message unless the snapshot is done); empty once done.
     [[nodiscard]] std::vector<Bytes> snapshot_next(Snapshot& s, std::size_t max_bytes) const;
+    /// snapshot_next() with each message's originator (see Encoded).
+    [[nodiscard]] std::vector<Encoded> snapshot_take(Snapshot& s, std::size_t max_bytes) const;
     /// Everything the group has advertised went into the snapshot.
     [[nodiscard]] bool snapshot_done(const Snapshot& s) const;
 

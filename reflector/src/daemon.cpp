@@ -51,9 +51,22 @@ Daemon::Daemon(boost::asio::io_context& io, Config config) : io_(io), config_(st
 Daemon::~Daemon() = default;
 
 void Daemon::start() {
-    for (const Neighbor& n : config_.neighbors) speaker_->add_peer(to_peer_config(config_, n));
-    for (const DynamicNeighbors& d : config_.dynamic_neighbors)
-        speaker_->add_dynamic_peers(to_dynamic_peer_config(config_, d));
+    // What the library still refuses is reported against the neighbour's lines.
+    for (std::size_t i = 0; i < config_.neighbors.size(); ++i) {
+        try {
+            speaker_->add_peer(to_peer_config(config_, config_.neighbors[i]));
+        } catch (const std::invalid_argument& e) {
+            throw config_.error(fmt::format("neighbors[{}]", i), e.what());
+        }
+    }
+    for (std::size_t i = 0; i < config_.dynamic_neighbors.size(); ++i) {
+        try {
+            speaker_->add_dynamic_peers(
+                to_dynamic_peer_config(config_, config_.dynamic_neighbors[i]));
+        } catch (const std::invalid_argument& e) {
+            throw config_.error(fmt::format("dynamic-neighbors[{}]", i), e.what());
+        }
+    }
     if (config_.api)
         log_line(LogLevel::warning,
                  fmt::format("api: listen {} is configured but this version does not serve the "
@@ -194,7 +207,6 @@ ReloadResult Daemon::reload(Config next) {
 }
 
 void Daemon::shutdown(std::string_view message, std::function<void()> done) {
-    log_line(LogLevel::info, fmt::format("shutting down every session: {}", message));
     speaker_->shutdown(message, std::move(done));
 }
 

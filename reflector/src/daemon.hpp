@@ -35,6 +35,7 @@ class Daemon {
     Daemon& operator=(const Daemon&) = delete;
 
     /// Adds every neighbour and range, opens the listening sockets. Throws
+    /// ConfigError (with the neighbour's line) if the speaker refuses one, and
     /// std::system_error when a socket cannot be opened.
     void start();
 

@@ -89,7 +89,9 @@ int run(const Options& options) {
     std::function<void(const boost::system::error_code&, int)> on_signal;
     on_signal = [&](const boost::system::error_code& ec, int signo) {
         if (ec) return;  // cancelled: the shutdown is complete
-        if (signo == SIGHUP) {
+        if (signo == SIGHUP && stopping) {
+            log_line(LogLevel::warning, "SIGHUP during shutdown: ignored");
+        } else if (signo == SIGHUP) {
             log_line(LogLevel::info, "SIGHUP: reloading " + daemon->config().file);
             daemon->reload();
         } else if (stopping) {

@@ -246,3 +246,37 @@ TEST_CASE("reload touches only changed neighbours and re-applies policies in pla
     CHECK(run_until(io, [&] { return a_done && b_done; }));
     std::remove(path.c_str());
 }
+
+TEST_CASE("a dynamic neighbour from a range is a full reflector client", "[reflector]") {
+    asio::io_context io;
+    constexpr std::uint16_t port = 26121;
+    const std::string text = reflector_yaml(port) +
+                             "dynamic-neighbors:\n"
+                             "  - { prefix: 127.0.1.0/24, asn: 64512, route-reflector-client: "
+                             "true, max-sessions: 2, hold-time: 9 }\n";
+    Daemon daemon(io, parse_config(text, "reflector.yaml"));
+    daemon.start();
+    auto a = client(io, "127.0.0.2", "10.0.0.2", port);
+    auto d = client(io, "127.0.1.5", "10.0.1.5", port);
+    REQUIRE(run_until(io, [&] {
+        return established(daemon.speaker(), "127.0.0.2") &&
+               established(daemon.speaker(), "127.0.1.5");
+    }));
+    const auto st = daemon.speaker().peer(ip("127.0.1.5"));
+    REQUIRE(st);
+    CHECK(st->dynamic);
+
+    wire::PathAttributes attrs;
+    attrs.next_hop = ip("198.18.0.5");
+    d->announce(pfx("192.168.5.0/26"), attrs);
+    REQUIRE(run_until(io, [&] { return route_at(*a, "192.168.5.0/26").has_value(); }));
+    CHECK(route_at(*a, "192.168.5.0/26")->attributes->originator_id == ip("10.0.1.5"));
+
+    bool done = false;
+    daemon.shutdown("test over", [&] { done = true; });
+    CHECK(run_until(io, [&] { return done; }));
+    bool a_done = false, d_done = false;
+    a->shutdown({}, [&] { a_done = true; });
+    d->shutdown({}, [&] { d_done = true; });
+    CHECK(run_until(io, [&] { return a_done && d_done; }));
+}

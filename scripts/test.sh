@@ -7,7 +7,9 @@
 #
 # Steps: dependencies (scripts/setup.sh); tests/corpus checksums; build/ (RelWithDebInfo)
 # + ctest; interop suite against BIRD, FRR, GoBGP, ExaBGP (tests/interop/run.sh, as root,
-# bounded by BGP_INTEROP_TIMEOUT, default 300 s); build-asan/ (ASan + UBSan) + ctest + the
+# bounded by BGP_INTEROP_TIMEOUT, default 300 s) and the route-reflector scenario
+# (tests/interop/reflector.py with build/bin/bgp-reflector, skipped while it is not built;
+# BGP_RR_INTEROP_TIMEOUT, default 120 s); build-asan/ (ASan + UBSan) + ctest + the
 # interop suite again with its bgp-announce; install test (tests/install/run.sh);
 # clang-format check; and, when fuzz targets exist, build-fuzz/ (clang, libFuzzer) with
 # every target run for a bounded time over a copy of its seed corpus. Every step runs even
@@ -32,7 +34,7 @@ for arg in "$@"; do
         --no-format) do_format=0 ;;
         --no-fuzz) do_fuzz=0 ;;
         --no-interop) do_interop=0 ;;
-        -h|--help) sed -n '2,17p' "$0" | sed 's/^# \?//'; exit 0 ;;
+        -h|--help) sed -n '2,19p' "$0" | sed 's/^# \?//'; exit 0 ;;
         *) echo "test.sh: unknown argument: $arg" >&2; exit 2 ;;
     esac
 done
@@ -122,6 +124,50 @@ interop_run() {
         return 1
     fi
     return "$rc"
+}
+
+# rr_interop_run DIR [VAR=VALUE...]: tests/interop/reflector.py with DIR/bin/bgp-reflector as
+# the route reflector between BIRD, FRR, GoBGP and ExaBGP (bounded by BGP_RR_INTEROP_TIMEOUT,
+# default 120 s; the namespace is deleted even when the scenario was killed); its closing
+# "rr-interop: N passed, M failed" line adds to the totals.
+rr_interop_run() {
+    local dir=$1; shift
+    local log=$LOGDIR/rr-interop-${dir//\//_}.log ns=bgprr$$ rc line pid
+    env "$@" timeout -k 10 "${BGP_RR_INTEROP_TIMEOUT:-120}" python3 tests/interop/reflector.py \
+        --reflector "$dir/bin/bgp-reflector" --netns "$ns" \
+        --workdir "$LOGDIR/rr-interop-${dir//\//_}" 2>&1 | tee "$log"
+    rc=${PIPESTATUS[0]}
+    if ip netns list 2>/dev/null | grep -qw "$ns"; then
+        for pid in $(ip netns pids "$ns" 2>/dev/null); do
+            kill -CONT "$pid" 2>/dev/null
+            kill -KILL "$pid" 2>/dev/null
+        done
+        ip netns del "$ns" 2>/dev/null
+    fi
+    if [[ $rc -eq 124 || $rc -eq 137 ]]; then
+        echo "rr-interop: FAIL: not finished within ${BGP_RR_INTEROP_TIMEOUT:-120} s"
+    fi
+    line=$(grep -E '^rr-interop: [0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1)
+    if [[ -n $line ]]; then
+        tests_passed=$((tests_passed + $(sed -E 's/^rr-interop: ([0-9]+) passed.*/\1/' <<<"$line")))
+        tests_failed=$((tests_failed + $(sed -E 's/.* ([0-9]+) failed.*/\1/' <<<"$line")))
+    else
+        tests_failed=$((tests_failed + 1))
+        [[ $rc -eq 0 ]] && { echo "rr-interop: no result line: counted as a failure"; return 1; }
+    fi
+    return "$rc"
+}
+
+# rr_interop_step NAME DIR [VAR=VALUE...]: the step, or SKIP while DIR/bin/bgp-reflector
+# does not exist (the daemon is not built yet).
+rr_interop_step() {
+    local name=$1 dir=$2; shift 2
+    if [[ -x $dir/bin/bgp-reflector ]]; then
+        run_step "$name" rr_interop_run "$dir" "$@"
+    else
+        echo "$name: SKIP: $dir/bin/bgp-reflector does not exist (not built yet)"
+        skip_step "$name" "$dir/bin/bgp-reflector does not exist"
+    fi
 }
 
 format_check() {
@@ -219,6 +265,13 @@ elif [[ $do_interop == 1 ]]; then
 else
     skip_step "interop" "disabled"
 fi
+# 3c. Route-reflector interop: bgp-reflector between BIRD, FRR, GoBGP and ExaBGP clients
+if [[ $do_interop == 1 && ${status["build (RelWithDebInfo)"]} == ok ]]; then
+    rr_interop_step "interop reflector" build
+else
+    skip_step "interop reflector" "$([[ $do_interop == 1 ]] && echo "build failed" ||
+        echo "disabled or not root")"
+fi
 
 # 4. Sanitizer build + tests
 if [[ $do_asan == 1 ]]; then
@@ -233,18 +286,24 @@ if [[ $do_asan == 1 ]]; then
             run_step "interop build-asan/" interop_run build-asan \
                 ASAN_OPTIONS=detect_leaks=1 \
                 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+            rr_interop_step "interop reflector build-asan/" build-asan \
+                ASAN_OPTIONS=detect_leaks=1 \
+                UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
         else
             skip_step "interop build-asan/" "disabled or not root"
+            skip_step "interop reflector build-asan/" "disabled or not root"
         fi
     else
         count_check 1
         skip_step "ctest build-asan/" "build failed"
         skip_step "interop build-asan/" "build failed"
+        skip_step "interop reflector build-asan/" "build failed"
     fi
 else
     skip_step "build-asan (ASan+UBSan)" "disabled"
     skip_step "ctest build-asan/" "disabled"
     skip_step "interop build-asan/" "disabled"
+    skip_step "interop reflector build-asan/" "disabled"
 fi
 
 # 5. Install test

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+from typing import Optional
 
 from .daemon import Daemon
 from .model import Attrs, Route, SessionSpec
@@ -40,6 +41,13 @@ def _attr_block(r: Route) -> str:
 
 class Bird(Daemon):
     kind = "bird"
+    #: reflector.py's stand-in reflector: sessions with rr_client get `rr client`, every
+    #: session `rr cluster id` (when set), and the export filter passes BGP routes
+    reflector = False
+    cluster_id: Optional[str] = None
+    #: `debug { states; }`: the log then records every state change, so that
+    #: established_count() sees re-establishments (reflector.py's flap check)
+    debug_states = False
 
     @property
     def sock(self) -> str:
@@ -67,6 +75,13 @@ class Bird(Daemon):
                 else "graceful restart off;"
             pw = f'password "{s.password}";' if s.password else ""
             passive = "passive on;" if s.peer_passive else ""
+            export = f"filter {{ {' '.join(filt)} }}"
+            if self.debug_states:
+                passive += " debug { states };"
+            if self.reflector:
+                export = "where source = RTS_BGP"
+                passive += " rr client;" if s.rr_client else ""
+                passive += f" rr cluster id {self.cluster_id};" if self.cluster_id else ""
             lines.append(f"""protocol bgp {p} {{
   local {s.peer_addr} port {self.port} as {self.asn};
   neighbor {s.dut_addr} port {s.dut_port} as {s.dut_as};
@@ -74,7 +89,7 @@ class Bird(Daemon):
   hold time {s.hold}; keepalive time 1; connect retry time 2; connect delay time 1;
   error wait time 1, 4; {gr} {pw} {passive}
   enable extended messages on;
-  {fam} {{ import all; export filter {{ {' '.join(filt)} }}; }};
+  {fam} {{ import all; export {export}; }};
 }}""")
         with open(os.path.join(self.dir, "bird.conf"), "w") as f:
             f.write("\n".join(lines) + "\n")
@@ -124,6 +139,10 @@ class Bird(Daemon):
             elif line.startswith("BGP.large_community:"):
                 cur.large_communities = [f"{a}:{b}:{c}" for a, b, c in
                                          re.findall(r"\((\d+),\s*(\d+),\s*(\d+)\)", line)]
+            elif line.startswith("BGP.originator_id:"):
+                cur.originator_id = line.split(":", 1)[1].strip()
+            elif line.startswith("BGP.cluster_list:"):
+                cur.cluster_list = line.split(":", 1)[1].split()
             elif line.startswith("Type:") and "stale" in line.lower():
                 cur.stale = True
         return routes
@@ -150,6 +169,12 @@ class Bird(Daemon):
 
     def shutdown(self, s: SessionSpec, message: str) -> None:
         self.birdc("disable", _proto(s), f'"{message}"')
+
+    def withdraw(self, s: SessionSpec, route: Route) -> None:
+        """Stops announcing `route` on `s`: the configuration without it, reloaded."""
+        s.peer_routes = [r for r in s.peer_routes if r.prefix != route.prefix]
+        self.write_config(False)
+        self.birdc("configure")
 
     # -- as device under test ----------------------------------------------------
     def _log(self) -> str:

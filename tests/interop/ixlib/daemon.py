@@ -93,6 +93,10 @@ class Daemon:
         """Administrative shutdown of the session with an RFC 9003 message."""
         raise NotImplementedError
 
+    def withdraw(self, s: SessionSpec, route) -> None:
+        """Stops announcing `route` on the session (and drops it from s.peer_routes)."""
+        raise NotImplementedError
+
     def shutdown_text(self, message: str) -> str:
         """The shutdown communication the other side receives after shutdown(message)."""
         return message

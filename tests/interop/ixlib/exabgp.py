@@ -125,7 +125,9 @@ class Exabgp(Daemon):
                                   med=attr.get("med"), local_pref=attr.get("local-preference"),
                                   communities=[f"{x}:{y}" for x, y in attr.get("community", [])],
                                   large_communities=[f"{x}:{y}:{z}" for x, y, z in
-                                                     attr.get("large-community", [])])
+                                                     attr.get("large-community", [])],
+                                  originator_id=attr.get("originator-id"),
+                                  cluster_list=list(attr.get("cluster-list", [])))
                         rib[n["nlri"]] = a
         return rib
 
@@ -147,12 +149,22 @@ class Exabgp(Daemon):
                             caps.add(name)
         return caps
 
+    def established_count(self, s: SessionSpec) -> int:
+        return sum(1 for e in self._events(s)
+                   if e.get("type") == "state" and e["neighbor"].get("state") == "up")
+
     def command(self, line: str) -> None:
         fd = os.open(self.cmd_path, os.O_WRONLY | os.O_NONBLOCK)
         try:
             os.write(fd, (line + "\n").encode())
         finally:
             os.close(fd)
+
+    def withdraw(self, s: SessionSpec, route) -> None:
+        """Stops announcing `route` on `s` (API `withdraw route`)."""
+        s.peer_routes = [r for r in s.peer_routes if r.prefix != route.prefix]
+        self.command(f"neighbor {s.dut_addr} withdraw route {route.prefix} "
+                     f"next-hop {route.next_hop}")
 
     def shutdown(self, s: SessionSpec, message: str) -> None:
         # ExaBGP 4.2 has no way to set the text: it sends its own.

@@ -134,6 +134,8 @@ class Frr(Daemon):
                 a.communities = comm.split() if comm else []
                 large = p.get("largeCommunity", {}).get("string")
                 a.large_communities = large.split() if large else []
+                a.originator_id = p.get("originatorId")
+                a.cluster_list = list((p.get("clusterList") or {}).get("list", []))
                 routes[prefix] = a
         return routes
 
@@ -163,6 +165,12 @@ class Frr(Daemon):
     def shutdown(self, s: SessionSpec, message: str) -> None:
         self.vtysh("configure terminal", f"router bgp {self.asn}",
                    f"neighbor {s.dut_addr} shutdown message {message}")
+
+    def withdraw(self, s: SessionSpec, route) -> None:
+        """Stops announcing `route` on `s` (`no network`)."""
+        s.peer_routes = [r for r in s.peer_routes if r.prefix != route.prefix]
+        self.vtysh("configure terminal", f"router bgp {self.asn}",
+                   f"address-family {s.family} unicast", f"no network {route.prefix}")
 
     # -- as device under test -----------------------------------------------------
     def _log(self) -> str:

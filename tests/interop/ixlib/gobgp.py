@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+from typing import Optional
 
 from .daemon import Daemon
 from .env import log, wait_for
@@ -24,6 +25,8 @@ STATE = {0: "Idle", 1: "Idle", 2: "Connect", 3: "Active", 4: "OpenSent", 5: "Ope
 
 class Gobgp(Daemon):
     kind = "gobgp"
+    #: reflector.py's stand-in reflector: the cluster id written for rr_client sessions
+    cluster_id: Optional[str] = None
 
     def __init__(self, *a, api_port: int, **kw):
         super().__init__(*a, **kw)
@@ -45,6 +48,12 @@ class Gobgp(Daemon):
                     f"    passive-mode = {'true' if s.peer_passive else 'false'}",
                     "  [neighbors.timers.config]", f"    hold-time = {s.hold}",
                     "    keepalive-interval = 1", "    connect-retry = 2"]
+            if s.rr_client or self.cluster_id:
+                out.append("  [neighbors.route-reflector.config]")
+                if s.rr_client:
+                    out.append("    route-reflector-client = true")
+                if self.cluster_id:
+                    out.append(f'    route-reflector-cluster-id = "{self.cluster_id}"')
             if not s.ibgp:
                 out += ["  [neighbors.ebgp-multihop.config]", "    enabled = true",
                         "    multihop-ttl = 2"]
@@ -124,6 +133,10 @@ class Gobgp(Daemon):
                     elif t == 14:
                         nh = at.get("nexthop")
                         a.next_hop = nh if isinstance(nh, str) else (at.get("nexthop") or [None])[0]
+                    elif t == 9:
+                        a.originator_id = at.get("value")
+                    elif t == 10:
+                        a.cluster_list = list(at.get("value") or [])
                     elif t == 32:
                         a.large_communities = [
                             f"{v['ASN']}:{v['LocalData1']}:{v['LocalData2']}"
@@ -164,6 +177,13 @@ class Gobgp(Daemon):
             if key in names and "received" in val:
                 caps.add(names[key])
         return caps
+
+    def withdraw(self, s: SessionSpec, route) -> None:
+        """Stops announcing `route` (`global rib del`: every session of the family)."""
+        s.peer_routes = [r for r in s.peer_routes if r.prefix != route.prefix]
+        res = self.gobgp("global", "rib", "del", route.prefix, "-a", s.family)
+        if res.returncode != 0:
+            log(f"{self.name}: rib del {route.prefix}: {res.stderr.strip()}")
 
     def shutdown(self, s: SessionSpec, message: str) -> None:
         r = self.gobgp("neighbor", s.dut_addr, "shutdown", "--reason", message)

@@ -36,6 +36,9 @@ class Attrs:
     large_communities: list[str] = field(default_factory=list)
     local_pref: Optional[int] = None
     stale: bool = False
+    #: RFC 4456 attributes (route reflection); None / [] when absent
+    originator_id: Optional[str] = None
+    cluster_list: list[str] = field(default_factory=list)
 
     def mismatch(self, route: Route, origin_as: Optional[int]) -> Optional[str]:
         """None when the route arrived as sent by an eBGP speaker of origin_as (None:
@@ -78,6 +81,9 @@ class SessionSpec:
     dut_password: Optional[str] = None  # the DUT's key (differs for md5-wrong)
     peer_passive: bool = False
     dut_passive: bool = False
+    #: the daemon (peer_*) treats the other side as its RFC 4456 route-reflector client
+    #: (only drivers acting as reflector read it; reflector.py)
+    rr_client: bool = False
 
     @property
     def ibgp(self) -> bool:

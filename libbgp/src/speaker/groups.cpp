@@ -249,10 +249,13 @@ void Core::group_pump(const std::shared_ptr<Group<F>>& g, TimePoint now) {
             auto p = alive(m);
             if (!p) continue;
             if (queued(p) > high_water) {
-                // Far behind the others: it re-joins through a snapshot (what
-                // it has is replaced in place; nothing is withdrawn meanwhile).
+                // Far behind the others: it gets this batch (one chunk), then
+                // re-joins through a snapshot at its own pace; the snapshot
+                // knows it holds the group's table (withdrawals ahead of the
+                // cursor reach it too).
+                send_items<F>(p, items, now);
                 m.joining = true;
-                m.snap = g->ug.begin_snapshot();
+                m.snap = g->ug.begin_snapshot(true);
                 log_.log(LogLevel::info,
                          "peer {}: {} behind its update group ({} octets queued): "
                          "re-sending its table at its own pace",
@@ -300,7 +303,7 @@ void Core::groups_refresh(const PeerPtr& peer, wire::Family family) {
         for (auto& m : g->members)
             if (m.peer.lock() == peer) {
                 m.joining = true;
-                m.snap = g->ug.begin_snapshot();
+                m.snap = g->ug.begin_snapshot(true);  // it has the group's table
                 m.eorr_due = true;
             }
     };

@@ -20,26 +20,9 @@ namespace wire = bgp::wire;
 namespace fsm = bgp::fsm;
 using namespace std::chrono_literals;
 
-wire::IpAddress ip(const char* s) { return *wire::IpAddress::parse(s); }
-wire::Prefix pfx(const char* s) { return *wire::Prefix::parse(s); }
-
-// Copied from one default-constructed value: GCC 12 -O2 reports a false
-// -Wmaybe-uninitialized when SessionConfig's default `families` initializer
-// list is inlined several times into one function.
-const PeerConfig& default_peer() {
-    static const PeerConfig p{};
-    return p;
-}
-
-PeerConfig peer_to(const Node& n, std::uint32_t as) {
-    PeerConfig p = default_peer();
-    p.address = n.address();
-    p.peer_as = as;
-    p.session.hold_time = 9s;
-    p.session.connect_retry_time = 5s;
-    p.session.idle_hold_time = 1s;
-    return p;
-}
+using sim::ip;
+using sim::peer_to;
+using sim::pfx;
 
 bool established(Node& a, const Node& b) {
     auto s = a.core().peer(b.address());

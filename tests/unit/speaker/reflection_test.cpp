@@ -21,23 +21,9 @@ namespace fsm = bgp::fsm;
 namespace policy = bgp::policy;
 using namespace std::chrono_literals;
 
-wire::IpAddress ip(const char* s) { return *wire::IpAddress::parse(s); }
-wire::Prefix pfx(const char* s) { return *wire::Prefix::parse(s); }
-
-const PeerConfig& default_peer() {
-    static const PeerConfig p{};
-    return p;
-}
-
-PeerConfig peer_to(const Node& n, std::uint32_t as) {
-    PeerConfig p = default_peer();
-    p.address = n.address();
-    p.peer_as = as;
-    p.session.hold_time = 9s;
-    p.session.connect_retry_time = 5s;
-    p.session.idle_hold_time = 1s;
-    return p;
-}
+using sim::ip;
+using sim::peer_to;
+using sim::pfx;
 
 /// The route for `prefix` that `at` received from `from`, if any.
 std::optional<bgp::ReceivedRoute> route_at(Node& at, const Node& from, const char* prefix) {
@@ -67,6 +53,17 @@ void connect(Node& rr, Node& other, bool client, std::uint32_t as = as_ibgp) {
     p.route_reflector_client = client;
     rr.core().add_peer(p, {});
     other.core().add_peer(peer_to(rr, as_ibgp), {});
+}
+
+/// A policy "prefer" that sets LOCAL_PREF 250 and accepts.
+policy::PolicyDefinition prefer_policy() {
+    policy::PolicyDefinition prefer;
+    prefer.name = "prefer";
+    policy::Term t;
+    t.modify.local_pref = 250;
+    t.action = policy::TermAction::accept;
+    prefer.terms.push_back(t);
+    return prefer;
 }
 
 }  // namespace
@@ -304,13 +301,7 @@ TEST_CASE("forwarding: import and export policies per peer", "[speaker]") {
     t.action = policy::TermAction::reject;
     reject_blocked.terms.push_back(t);
     pc.definitions.push_back(reject_blocked);
-    policy::PolicyDefinition prefer;
-    prefer.name = "prefer";
-    policy::Term p;
-    p.modify.local_pref = 250;
-    p.action = policy::TermAction::accept;
-    prefer.terms.push_back(p);
-    pc.definitions.push_back(prefer);
+    pc.definitions.push_back(prefer_policy());
     const policy::PolicyTable table(pc);
 
     Network net;
@@ -389,13 +380,7 @@ TEST_CASE("forwarding: a late peer gets the whole table, paced, then End-of-RIB"
 
 TEST_CASE("forwarding: changed policies apply in place, without a session reset", "[speaker]") {
     policy::PolicyConfig pc;
-    policy::PolicyDefinition prefer;
-    prefer.name = "prefer";
-    policy::Term p;
-    p.modify.local_pref = 250;
-    p.action = policy::TermAction::accept;
-    prefer.terms.push_back(p);
-    pc.definitions.push_back(prefer);
+    pc.definitions.push_back(prefer_policy());
     const policy::PolicyTable table(pc);
 
     Network net;

@@ -265,4 +265,29 @@ inline void Node::forget(const wire::IpAddress& peer) {
     deadlines_.erase(peer);
 }
 
+// ---- helpers shared by the tests over this network ----
+
+inline wire::IpAddress ip(const char* s) { return *wire::IpAddress::parse(s); }
+inline wire::Prefix pfx(const char* s) { return *wire::Prefix::parse(s); }
+
+// Copied from one default-constructed value: GCC 12 -O2 reports a false
+// -Wmaybe-uninitialized when SessionConfig's default `families` initializer
+// list is inlined several times into one function.
+inline const bgp::PeerConfig& default_peer() {
+    static const bgp::PeerConfig p{};
+    return p;
+}
+
+/// A peer configuration towards node `n` with short timers.
+inline bgp::PeerConfig peer_to(const Node& n, std::uint32_t as) {
+    using namespace std::chrono_literals;
+    bgp::PeerConfig p = default_peer();
+    p.address = n.address();
+    p.peer_as = as;
+    p.session.hold_time = 9s;
+    p.session.connect_retry_time = 5s;
+    p.session.idle_hold_time = 1s;
+    return p;
+}
+
 }  // namespace sim

@@ -208,6 +208,13 @@ class Core {
     /// Sends what the groups of this peer have, as far as the queues allow.
     void groups_pump(const PeerPtr& peer, TimePoint now);
     void groups_pump_all(TimePoint now);
+    // The RIB, the group list and the peer's group of family F.
+    template <class F>
+    rib::Rib<F>& rib_of();
+    template <class F>
+    std::vector<std::shared_ptr<Group<F>>>& groups_of();
+    template <class F>
+    static std::shared_ptr<Group<F>>& group_slot(Peer& peer);
     template <class F>
     void group_join(const PeerPtr& peer, bool eor);
     template <class F>

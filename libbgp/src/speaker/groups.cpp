@@ -39,6 +39,30 @@ constexpr std::size_t sync_batch = 256;         ///< prefixes re-synced per step
 }  // namespace
 
 template <class F>
+rib::Rib<F>& Core::rib_of() {
+    if constexpr (is_v4<F>)
+        return routing_->rib4;
+    else
+        return routing_->rib6;
+}
+
+template <class F>
+std::vector<std::shared_ptr<Core::Group<F>>>& Core::groups_of() {
+    if constexpr (is_v4<F>)
+        return groups4_;
+    else
+        return groups6_;
+}
+
+template <class F>
+std::shared_ptr<Core::Group<F>>& Core::group_slot(Peer& peer) {
+    if constexpr (is_v4<F>)
+        return peer.g4;
+    else
+        return peer.g6;
+}
+
+template <class F>
 Core::GroupKey Core::group_key(const Peer& peer) const {
     GroupKey k;
     const auto* n = peer.session.negotiated();
@@ -67,24 +91,9 @@ void Core::group_join(const PeerPtr& peer, bool eor) {
     const auto* n = peer->session.negotiated();
     if (n == nullptr || !n->has_family(F::family)) return;
     auto& r = *routing_;
-    auto& rib = [&]() -> rib::Rib<F>& {
-        if constexpr (is_v4<F>)
-            return r.rib4;
-        else
-            return r.rib6;
-    }();
-    auto& list = [&]() -> std::vector<std::shared_ptr<Group<F>>>& {
-        if constexpr (is_v4<F>)
-            return groups4_;
-        else
-            return groups6_;
-    }();
-    auto& slot = [&]() -> std::shared_ptr<Group<F>>& {
-        if constexpr (is_v4<F>)
-            return peer->g4;
-        else
-            return peer->g6;
-    }();
+    auto& rib = rib_of<F>();
+    auto& list = groups_of<F>();
+    auto& slot = group_slot<F>(*peer);
     const auto& own_id = is_v4<F> ? peer->rib4 : peer->rib6;
     if (!own_id) return;
 
@@ -121,43 +130,20 @@ void Core::group_join(const PeerPtr& peer, bool eor) {
 
 template <class F>
 void Core::group_leave(const PeerPtr& peer) {
-    auto& slot = [&]() -> std::shared_ptr<Group<F>>& {
-        if constexpr (is_v4<F>)
-            return peer->g4;
-        else
-            return peer->g6;
-    }();
-    auto g = std::exchange(slot, nullptr);
+    auto g = std::exchange(group_slot<F>(*peer), nullptr);
     if (!g) return;
     std::erase_if(g->members, [&](const auto& m) {
         auto p = m.peer.lock();
         return !p || p == peer;
     });
     if (!g->members.empty()) return;
-    auto& r = *routing_;
-    if (g->own_rep) {
-        if constexpr (is_v4<F>)
-            r.rib4.remove_peer(g->rep);
-        else
-            r.rib6.remove_peer(g->rep);
-    }
-    auto& list = [&]() -> std::vector<std::shared_ptr<Group<F>>>& {
-        if constexpr (is_v4<F>)
-            return groups4_;
-        else
-            return groups6_;
-    }();
-    std::erase(list, g);
+    if (g->own_rep) rib_of<F>().remove_peer(g->rep);
+    std::erase(groups_of<F>(), g);
 }
 
 template <class F>
 std::vector<rib::Advertisement> Core::group_ads(const Group<F>& g, const wire::Prefix& prefix) {
-    auto& rib = [&]() -> rib::Rib<F>& {
-        if constexpr (is_v4<F>)
-            return routing_->rib4;
-        else
-            return routing_->rib6;
-    }();
+    auto& rib = rib_of<F>();
     if (!g.key.export_routes) return {};
     rib::ExportPolicy policy;
     policy::Context ctx;

@@ -15,6 +15,7 @@
 #include <stdexcept>
 
 #include "rib/change_queue.hpp"
+#include "rib/chunked_vector.hpp"
 #include "rib/id_index.hpp"
 
 namespace bgp::rib {
@@ -92,7 +93,7 @@ struct Rib<F>::Impl {
 
     AttrStore& store;
     RibConfig config;
-    std::deque<Entry> entries;
+    detail::ChunkedVector<Entry> entries;
     std::vector<std::uint32_t> free_entries;
     detail::IdIndex index;
     std::size_t live_entries = 0;

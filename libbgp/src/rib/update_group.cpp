@@ -233,7 +233,9 @@ struct UpdateGroup<F>::Impl {
     }
     // Takes change `c` (already unlinked from its bucket) out of its prefix's
     // chain and applies it to the advertised state (its reference moves there).
-    void apply(std::uint32_t c) {
+    // Returns what was advertised before: nullopt if nothing, else its
+    // ORIGINATOR_ID (0: none).
+    std::optional<std::uint32_t> apply(std::uint32_t c) {
         const Change ch = changes[c];
         const Key k = ch.key();
         auto hash_of = [this](std::uint32_t i) { return F::hash(changes[i].key()); };
@@ -248,6 +250,11 @@ struct UpdateGroup<F>::Impl {
         }
         free_change(c);
         const std::uint32_t s = find_slot(k, ch.path_id);
+        std::optional<std::uint32_t> before;
+        if (s != end) {
+            const AttrSet& was = store.get(slots[s].attrs);
+            before = was.has(attr_bit::has_originator_id) ? was.originator_id : 0;
+        }
         if (ch.target == no_attrs) {
             if (s != end) remove_slot(s);
         } else if (s != end) {
@@ -257,6 +264,7 @@ struct UpdateGroup<F>::Impl {
         } else {
             add_slot(k, ch.path_id, ch.target);
         }
+        return before;
     }
 
     // ---- encoding ------------------------------------------------------------
@@ -276,6 +284,17 @@ struct UpdateGroup<F>::Impl {
         std::vector<wire::Nlri>* list = nullptr;
         std::size_t size = 0;
         std::size_t count = 0;
+        // Split horizon (RFC 4456 §8), what the originator of these routes gets
+        // instead. `precise` (take()): the group knows what it sent before:
+        // an announcement's originator gets the NLRI in `to_withdraw` withdrawn
+        // (those it had from us with another originator), nothing else; a
+        // withdrawal of routes that all had one originator skips that one (it
+        // never had them). Otherwise (snapshots): every NLRI withdrawn.
+        bool precise = false;
+        std::uint32_t origin = 0;  ///< ORIGINATOR_ID of `attrs` (0: none)
+        std::vector<wire::Nlri> to_withdraw;
+        std::uint32_t withdrawn_origin = 0;  ///< withdrawals: their previous originator
+        bool withdrawn_mixed = false;        ///< ... not one and the same
     };
     // Starts an empty UPDATE for `attrs`; false when even that does not fit.
     bool start(Message& msg, AttrId attrs) const {
@@ -285,6 +304,8 @@ struct UpdateGroup<F>::Impl {
             if (!classic) msg.u.attributes.mp_unreach = wire::MpUnreach{F::family, {}, {}};
             msg.list = classic ? &msg.u.withdrawn : &msg.u.attributes.mp_unreach->nlri;
         } else {
+            const AttrSet& set = store.get(attrs);
+            if (set.has(attr_bit::has_originator_id)) msg.origin = set.originator_id;
             msg.u.attributes = store.materialize(attrs);
             if (!classic) {
                 if (!msg.u.attributes.mp_reach) msg.u.attributes.mp_reach = wire::MpReach{};
@@ -314,13 +335,19 @@ struct UpdateGroup<F>::Impl {
         auto e = wire::encode(wire::Message{msg.u}, opts);
         if (!e) return out;
         out.bytes = std::make_shared<const std::vector<std::uint8_t>>(std::move(*e));
-        if (msg.attrs == no_attrs) return out;
-        const AttrSet& set = store.get(msg.attrs);
-        if (!set.has(attr_bit::has_originator_id)) return out;
-        out.originator = set.originator_id;
+        if (msg.attrs == no_attrs) {
+            // Withdrawals of one originator's routes: it never had them.
+            if (msg.precise && !msg.withdrawn_mixed && msg.withdrawn_origin != 0)
+                out.originator = msg.withdrawn_origin;
+            return out;
+        }
+        if (msg.origin == 0) return out;
+        out.originator = msg.origin;
+        const auto& list = msg.precise ? msg.to_withdraw : *msg.list;
+        if (list.empty()) return out;  // the originator gets nothing
         Message w;
         if (!start(w, no_attrs)) return out;
-        for (const auto& n : *msg.list) w.list->push_back(n);
+        for (const auto& n : list) w.list->push_back(n);
         if (auto we = wire::encode(wire::Message{w.u}, opts))
             out.withdrawal = std::make_shared<const std::vector<std::uint8_t>>(std::move(*we));
         return out;
@@ -447,9 +474,20 @@ std::vector<Encoded> UpdateGroup<F>::take(std::size_t max_bytes) {
             const std::uint32_t c = it->second.head;
             const auto k = m.changes[c].key();
             if (!m.fits(msg, k.length)) break;
-            m.add(msg, k, m.changes[c].path_id);
+            const std::uint32_t path_id = m.changes[c].path_id;
+            m.add(msg, k, path_id);
             m.unlink(c);
-            m.apply(c);
+            const auto before = m.apply(c);
+            msg.precise = true;
+            if (attrs == no_attrs) {
+                const std::uint32_t o = before.value_or(0);
+                if (msg.count == 1)
+                    msg.withdrawn_origin = o;
+                else if (o != msg.withdrawn_origin)
+                    msg.withdrawn_mixed = true;
+            } else if (before && *before != msg.origin) {
+                msg.to_withdraw.push_back(m.nlri(k, path_id));
+            }
         }
         if (msg.count == 0) {
             drop_bucket();

@@ -71,7 +71,11 @@ using Bytes = std::shared_ptr<const std::vector<std::uint8_t>>;
 struct Encoded {
     Bytes bytes;
     std::uint32_t originator = 0;
-    Bytes withdrawal;  ///< set when originator != 0
+    /// What the member whose BGP Identifier is `originator` gets instead of
+    /// `bytes` (RFC 4456 §8: never its own routes back): the NLRI it had from
+    /// the group with another originator, withdrawn; null: nothing (it never
+    /// had them - e.g. a client's own routes, announced or withdrawn).
+    Bytes withdrawal;
 };
 
 template <class F>

@@ -169,7 +169,7 @@ void Server::start() {
     s.shared->stopped = false;
     accept_next(state_);
     log_line(LogLevel::info,
-             fmt::format("api: serving http://{} ({})", s.endpoint,
+             fmt::format("api: serving {}{} ({})", s.config.unix_path.empty() ? "http://" : "unix:", s.endpoint,
                          auth.mode == Auth::Mode::open     ? "no token"
                          : auth.mode == Auth::Mode::writes ? "token for changes"
                                                            : "token for every call"));

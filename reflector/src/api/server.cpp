@@ -9,7 +9,6 @@
 #include <boost/asio/basic_socket_acceptor.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/local/stream_protocol.hpp>
-#include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/json/serialize.hpp>
 #include <cerrno>
@@ -64,22 +63,6 @@ void clear_stale_socket(asio::io_context& io, const std::string& path) {
 }
 
 void accept_next(const std::shared_ptr<Server::State>& state);
-
-/// Tells the watch clients the best path now of every prefix pending.
-void flush(const std::weak_ptr<Shared>& weak) {
-    auto shared = weak.lock();
-    if (!shared || shared->stopped) return;
-    const auto pending = std::move(shared->pending);
-    shared->pending.clear();
-    const Speaker& speaker = shared->context.daemon.speaker();
-    for (const auto& entry : pending) {
-        std::optional<RibRoute> best;
-        for (RibRoute& r : speaker.rib(entry.first, entry.second))
-            if (r.best && !best) best = std::move(r);
-        shared->broadcast(std::make_shared<const std::string>(boost::json::serialize(
-            route_event_json(entry.first, entry.second, best ? &*best : nullptr))));
-    }
-}
 
 }  // namespace
 
@@ -150,26 +133,17 @@ void Server::start() {
             shared->broadcast(
                 std::make_shared<const std::string>(boost::json::serialize(session_event_json(e))));
     }));
-    // Best paths: the prefixes a batch of UPDATEs touched, told once the batch
-    // is done (posted), with the best path then.
-    s.subscriptions.push_back(
-        speaker.on_update([weak](const wire::IpAddress&, const wire::Update& u) {
-            auto shared = weak.lock();
-            if (!shared || shared->watchers.empty()) return;
-            const bool first = shared->pending.empty();
-            for (const auto& n : u.withdrawn) shared->pending.emplace(wire::ipv4_unicast, n.prefix);
-            for (const auto& n : u.nlri) shared->pending.emplace(wire::ipv4_unicast, n.prefix);
-            if (const auto& mp = u.attributes.mp_reach; mp && mp->family.is_prefix_family())
-                for (const auto& n : mp->nlri) shared->pending.emplace(mp->family, n.prefix);
-            if (const auto& mp = u.attributes.mp_unreach; mp && mp->family.is_prefix_family())
-                for (const auto& n : mp->nlri) shared->pending.emplace(mp->family, n.prefix);
-            if (first && !shared->pending.empty()) asio::post(shared->io, [weak] { flush(weak); });
-        }));
+    s.subscriptions.push_back(speaker.on_best_path([weak](const BestPathEvent& e) {
+        if (auto shared = weak.lock(); shared && !shared->watchers.empty())
+            shared->broadcast(std::make_shared<const std::string>(boost::json::serialize(
+                route_event_json(e.family, e.prefix, e.best ? &*e.best : nullptr))));
+    }));
     s.started = true;
     s.shared->stopped = false;
     accept_next(state_);
     log_line(LogLevel::info,
-             fmt::format("api: serving {}{} ({})", s.config.unix_path.empty() ? "http://" : "unix:", s.endpoint,
+             fmt::format("api: serving {}{} ({})",
+                         s.config.unix_path.empty() ? "http://" : "unix:", s.endpoint,
                          auth.mode == Auth::Mode::open     ? "no token"
                          : auth.mode == Auth::Mode::writes ? "token for changes"
                                                            : "token for every call"));

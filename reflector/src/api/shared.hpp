@@ -9,7 +9,6 @@
 #include <cstdint>
 #include <map>
 #include <memory>
-#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -46,8 +45,6 @@ struct Shared {
     std::uint64_t next_id = 1;
     std::map<std::uint64_t, std::weak_ptr<Client>> clients;
     std::map<std::uint64_t, std::weak_ptr<Watcher>> watchers;
-    /// Prefixes whose best path may have changed, not yet told (coalesced).
-    std::set<std::pair<wire::Family, wire::Prefix>> pending;
 
     /// To every watch client.
     /// (A client may close, and leave `watchers`, while it is told.)

@@ -120,6 +120,17 @@ TEST_CASE("api: add and delete a neighbour, reload, refresh", "[reflector][api]"
         CHECK(daemon.speaker().peer(ip("127.0.0.5")));
         CHECK(daemon.speaker().peer(ip("127.0.0.2"))->established_since == a_since);
     }
+    SECTION("deleting an Established neighbour sends Cease, counted in /metrics") {
+        auto r = http_call(io, api_port, http::verb::delete_, "/api/v1/neighbors/127.0.0.2");
+        CHECK(r.status == 200);
+        REQUIRE(run_until(io, [&] { return !established(*a, "127.0.0.1"); }));
+        r = get(io, api_port, "/metrics");
+        CHECK(r.body.find("bgp_reflector_notifications_total{direction=\"sent\",code=\"6\","
+                          "subcode=\"3\",name=\"Cease / Peer De-configured\"} 1\n") !=
+              std::string::npos);
+        r = get(io, api_port, "/api/v1/status");
+        CHECK(r.json.at("neighbors").at("configured") == 1);
+    }
     SECTION("refresh") {
         auto r = http_call(io, api_port, http::verb::post, "/api/v1/neighbors/127.0.0.2/refresh");
         CHECK(r.status == 200);

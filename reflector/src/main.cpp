@@ -20,6 +20,7 @@
 #include <string_view>
 #include <system_error>
 
+#include "api/server.hpp"
 #include "config.hpp"
 #include "daemon.hpp"
 #include "log.hpp"
@@ -75,9 +76,11 @@ int run(const Options& options) {
 
     boost::asio::io_context io;
     std::unique_ptr<bgp::reflector::Daemon> daemon;
+    std::unique_ptr<bgp::reflector::api::Server> api;  // goes before the daemon
     try {
         daemon = std::make_unique<bgp::reflector::Daemon>(io, std::move(config));
         daemon->start();
+        api = bgp::reflector::api::start_server(io, *daemon, BGP_REFLECTOR_VERSION);
     } catch (const std::exception& e) {
         log_line(LogLevel::error, fmt::format("cannot start: {}", e.what()));
         return 1;
@@ -100,6 +103,7 @@ int run(const Options& options) {
             return;
         } else {
             stopping = true;
+            if (api) api->stop();
             const char* name = signo == SIGINT ? "SIGINT" : "SIGTERM";
             daemon->shutdown(fmt::format("bgp-reflector shutting down ({})", name), [&] {
                 log_line(LogLevel::info, "every session closed; exiting");

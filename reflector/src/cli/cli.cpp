@@ -229,7 +229,6 @@ int main(int argc, char** argv, std::string_view usage) {
         std::cout << usage;
         return 0;
     }
-    std::ios::sync_with_stdio(true);
     return run(inv, std::cout, std::cerr, true);
 }
 

@@ -73,7 +73,11 @@ std::string value_text(const json::value& v) {
         }
         return out;
     }
-    if (v.is_object()) return json::serialize(v);
+    if (v.is_object()) {
+        if (field(v, "asn") != nullptr && field(v, "address") != nullptr)  // AGGREGATOR
+            return "AS " + int_text(v, "asn") + ", " + text_field(v, "address");
+        return json::serialize(v);
+    }
     return scalar_text(v);
 }
 

@@ -36,7 +36,8 @@ const char* const rib_json = R"j({"family":"ipv4-unicast","routes":[
   "multipath":false,"stale":false,"reason":"lower MED (RFC 4271 9.1.2.2 c)",
   "attributes":{"origin":"igp","as_path":[{"type":"AS_SEQUENCE","asns":[64513,64514]}],
    "next_hop":"10.0.0.2","med":0,"local_pref":100,"communities":["65000:1","65000:2"],
-   "originator_id":"10.0.0.2","cluster_list":["10.0.0.1"]}},
+   "originator_id":"10.0.0.2","cluster_list":["10.0.0.1"],
+   "aggregator":{"asn":64513,"address":"10.0.0.9"}}},
  {"prefix":"10.1.0.0/26","neighbor":"10.0.0.3","neighbor_asn":64512,"path_id":0,"best":false,
   "multipath":false,"stale":true,"reason":"higher MED",
   "attributes":{"origin":"incomplete","as_path":[{"type":"AS_SEQUENCE","asns":[64515]},
@@ -194,6 +195,7 @@ TEST_CASE("cli: show route PREFIX lists every path, the best first with its reas
           "    Communities    65000:1 65000:2\n"
           "    Originator ID  10.0.0.2\n"
           "    Cluster list   10.0.0.1\n"
+          "    Aggregator     AS 64513, 10.0.0.9\n"
           "* S from 10.0.0.3, AS 64512 (higher MED)\n"
           "    AS path     64515 {1,2}\n"
           "    Origin      incomplete\n"

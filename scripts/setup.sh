@@ -19,6 +19,8 @@ PACKAGES=(
     zlib1g-dev libbz2-dev libmnl-dev
     # test oracles and capture tools
     tshark tcpdump
+    # /metrics parsed by the Prometheus client (tests/unit/reflector/metrics_parse.py)
+    python3-prometheus-client
     # interop peers (tests/interop: started by the suite itself, never as services)
     bird2 frr gobgpd exabgp iproute2
 )

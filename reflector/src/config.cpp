@@ -101,6 +101,17 @@ void read_neighbor_gr(const Node& n, NeighborSettings& s, const GracefulRestart&
     s.graceful_restart = v ? read_graceful_restart(*v, defaults) : defaults;
 }
 
+Neighbor read_neighbor(const Node& n, const GracefulRestart& defaults) {
+    n.expect_map({"address", "port", "passive", BGP_REFLECTOR_SHARED_KEYS});
+    Neighbor nb;
+    nb.address = n.require("address").address();
+    if (auto p = n.get("port")) nb.port = static_cast<std::uint16_t>(p->integer(1, 65535));
+    if (auto p = n.get("passive")) nb.passive = p->boolean();
+    nb.settings = read_settings(n, true);
+    read_neighbor_gr(n, nb.settings, defaults);
+    return nb;
+}
+
 ListenEndpoint read_listen(const Node& n) {
     n.expect_map({"address", "port"});
     ListenEndpoint e;
@@ -109,13 +120,36 @@ ListenEndpoint read_listen(const Node& n) {
     return e;
 }
 
-ApiConfig read_api(const Node& n) {
-    n.expect_map({"listen"});
+bool is_loopback(const wire::IpAddress& a) {
+    if (a.is_v4()) return (a.v4_value() >> 24) == 127;
+    return a == *wire::IpAddress::parse("::1");
+}
+
+ApiConfig read_api(const Node& n, const std::string& file) {
+    n.expect_map({"listen", "token-file", "max-connections"});
     ApiConfig api;
+    if (auto v = n.get("token-file")) {
+        api.token_file = v->text();
+        if (api.token_file.empty()) v->fail("expected a file name, got an empty one");
+        try {
+            (void)read_api_token(api.token_file, file);
+        } catch (const ConfigError& e) {
+            v->fail(e.message());
+        }
+    }
+    if (auto v = n.get("max-connections"))
+        api.max_connections = static_cast<std::uint32_t>(v->integer(1, 65535));
     const Node l = n.require("listen");
     api.listen = l.text();
+    if (api.listen == "off" || api.listen == "none") {
+        api.off = true;
+        return api;
+    }
     if (!api.listen.empty() && api.listen.front() == '/') {
         api.unix_path = api.listen;
+        if (api.unix_path.size() > 100)  // sockaddr_un.sun_path is 108 octets with the NUL
+            l.fail(fmt::format("expected a unix socket path of at most 100 octets, got {}",
+                               api.unix_path.size()));
         return api;
     }
     // host:port, [v6]:port
@@ -123,8 +157,8 @@ ApiConfig read_api(const Node& n) {
     const auto colon = t.rfind(':');
     const auto bad = [&] {
         l.fail(
-            "expected ADDRESS:PORT (127.0.0.1:8179, [::1]:8179) or a unix socket path "
-            "starting with /, got " +
+            "expected ADDRESS:PORT (127.0.0.1:8179, [::1]:8179), a unix socket path "
+            "starting with /, or off, got " +
             t);
     };
     if (colon == std::string::npos || colon == 0) bad();
@@ -142,6 +176,11 @@ ApiConfig read_api(const Node& n) {
     port = static_cast<unsigned>(std::stoul(port_text));
     if (!address || port == 0 || port > 65535) bad();
     api.tcp = ListenEndpoint{*address, static_cast<std::uint16_t>(port)};
+    if (!api.local() && api.token_file.empty())
+        l.fail(
+            "a non-loopback address needs api.token-file (every call then needs the token), "
+            "got " +
+            t);
     return api;
 }
 
@@ -209,6 +248,60 @@ void check_whole(const Config& c) {
 
 }  // namespace
 
+bool ApiConfig::local() const {
+    if (!unix_path.empty() || off) return true;
+    return tcp && is_loopback(tcp->address);
+}
+
+std::string read_api_token(const std::string& token_file, const std::string& config_file) {
+    std::ifstream in(token_file, std::ios::binary);
+    if (!in) throw ConfigError(config_file, 0, "api.token-file", "cannot open " + token_file);
+    std::string line;
+    std::getline(in, line);
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (line.empty())
+        throw ConfigError(config_file, 0, "api.token-file",
+                          "the first line of " + token_file + " (the token) is empty");
+    return line;
+}
+
+Neighbor parse_neighbor(std::string_view text, const Config& current, const std::string& source) {
+    const auto relocated = [&source](const ConfigError& e, const std::string& strip) {
+        std::string key = e.key();
+        if (key.rfind(strip, 0) == 0) key.erase(0, strip.size());
+        return ConfigError(source, 0, key, e.message());
+    };
+    YAML::Node root;
+    try {
+        root = YAML::Load(std::string(text));
+    } catch (const YAML::Exception& e) {
+        throw ConfigError(source, 0, "", "not valid JSON or YAML: " + e.msg);
+    }
+    if (!root.IsMap()) throw ConfigError(source, 0, "", "expected an object of neighbour keys");
+    std::map<std::string, int, std::less<>> lines;
+    const detail::Source src{source, &lines};
+    Neighbor nb;
+    try {
+        nb = read_neighbor(Node(src, root, "", 0), current.graceful_restart);
+    } catch (const ConfigError& e) {
+        throw relocated(e, "");
+    }
+    if (nb.address.is_unspecified())
+        throw ConfigError(source, 0, "address",
+                          "expected a neighbour's address, got " + nb.address.to_string());
+    for (std::size_t i = 0; i < current.neighbors.size(); ++i)
+        if (current.neighbors[i].address == nb.address)
+            throw ConfigError(source, 0, "address",
+                              fmt::format("{} is already a neighbour (neighbors[{}])",
+                                          nb.address.to_string(), i));
+    try {
+        check_settings(current, nb.settings, "neighbor", nb.address.afi());
+    } catch (const ConfigError& e) {
+        throw relocated(e, "neighbor.");
+    }
+    return nb;
+}
+
 ConfigError::ConfigError(std::string file, int line, std::string key, const std::string& message)
     : std::runtime_error(format_error(file, line, key, message)),
       file_(std::move(file)),
@@ -264,7 +357,7 @@ Config parse_config(std::string_view text, const std::string& file) {
         for (std::size_t j = 0; j < i; ++j)
             if (c.listen[i] == c.listen[j])
                 throw c.error(fmt::format("listen[{}]", i), "the same address and port twice");
-    if (auto v = top.get("api")) c.api = read_api(*v);
+    if (auto v = top.get("api")) c.api = read_api(*v, file);
     if (auto v = top.get("log-level")) {
         const std::string t = v->text();
         auto level = parse_log_level(t);
@@ -274,16 +367,8 @@ Config parse_config(std::string_view text, const std::string& file) {
     if (auto v = top.get("graceful-restart")) c.graceful_restart = read_graceful_restart(*v, {});
 
     if (auto v = top.get("neighbors")) {
-        for (const Node& n : v->items()) {
-            n.expect_map({"address", "port", "passive", BGP_REFLECTOR_SHARED_KEYS});
-            Neighbor nb;
-            nb.address = n.require("address").address();
-            if (auto p = n.get("port")) nb.port = static_cast<std::uint16_t>(p->integer(1, 65535));
-            if (auto p = n.get("passive")) nb.passive = p->boolean();
-            nb.settings = read_settings(n, true);
-            read_neighbor_gr(n, nb.settings, c.graceful_restart);
-            c.neighbors.push_back(std::move(nb));
-        }
+        for (const Node& n : v->items())
+            c.neighbors.push_back(read_neighbor(n, c.graceful_restart));
     }
     if (auto v = top.get("dynamic-neighbors")) {
         for (const Node& n : v->items()) {

@@ -43,14 +43,26 @@ struct ListenEndpoint {
     friend bool operator==(const ListenEndpoint&, const ListenEndpoint&) = default;
 };
 
-/// `api: { listen: 127.0.0.1:8179 }` or a unix socket path. Parsed and
-/// validated; the HTTP API is not served by this version.
+/// `api: { listen: 127.0.0.1:8179, token-file: /etc/bgp-reflector/token }` or a
+/// unix socket path (docs/api.md). Absent: the daemon serves 127.0.0.1:8179
+/// (api::default_api_config); `listen: off` turns the API off.
 struct ApiConfig {
     std::string listen;  ///< as written
     std::optional<ListenEndpoint> tcp;
     std::string unix_path;  ///< when `listen` starts with '/'
+    bool off = false;       ///< `listen: off`
+    /// `token-file`: its first line is the bearer token. Required when `listen`
+    /// is neither a loopback address nor a unix socket.
+    std::string token_file;
+    std::uint32_t max_connections = 64;  ///< `max-connections`, 1..65535
+    /// Loopback address or unix socket (no token needed to read).
+    [[nodiscard]] bool local() const;
     friend bool operator==(const ApiConfig&, const ApiConfig&) = default;
 };
+
+/// The first line of an api.token-file (the bearer token). Throws ConfigError
+/// naming `api.token-file` when the file cannot be read or the line is empty.
+std::string read_api_token(const std::string& token_file, const std::string& config_file = {});
 
 struct GracefulRestart {
     bool enabled = false;
@@ -122,5 +134,13 @@ struct Config {
 Config load_config(const std::string& path);
 /// The same from text; `file` names it in messages.
 Config parse_config(std::string_view text, const std::string& file = "<config>");
+
+/// One neighbour given at run time (the API's POST /api/v1/neighbors body, as
+/// YAML or JSON text with the keys of a `neighbors:` entry), checked as the file's
+/// are and against `current` (policy names, route-reflector-client AS, an address
+/// already configured). Keys in errors are the entry's own ("hold-time").
+/// Throws ConfigError with `source` as the file name and line 0.
+Neighbor parse_neighbor(std::string_view text, const Config& current,
+                        const std::string& source = "request");
 
 }  // namespace bgp::reflector

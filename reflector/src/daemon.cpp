@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <map>
 #include <stdexcept>
 #include <utility>
@@ -67,11 +68,6 @@ void Daemon::start() {
             throw config_.error(fmt::format("dynamic-neighbors[{}]", i), e.what());
         }
     }
-    if (config_.api)
-        log_line(LogLevel::warning,
-                 fmt::format("api: listen {} is configured but this version does not serve the "
-                             "HTTP API yet",
-                             config_.api->listen));
     speaker_->start();
     log_line(
         LogLevel::info,
@@ -165,12 +161,11 @@ ReloadResult Daemon::reload(Config next) {
             log_line(LogLevel::error, fmt::format("reload: neighbor {}: {}", a, e.what()));
         }
     }
-    // A changed range is replaced: the sessions from it restart. So is one that
-    // names policies when the policies changed (the speaker keeps a range's
-    // settings, chains included, for the peers still to come).
-    const auto keep = [&](const DynamicNeighbors& was, const DynamicNeighbors& now) {
-        return was == now && (!r.policies_changed || (now.settings.import_policies.empty() &&
-                                                      now.settings.export_policies.empty()));
+    // A changed range is replaced: the sessions from it restart. New policies
+    // alone do not: set_policies() above re-chained the range's settings and
+    // its peers in place.
+    const auto keep = [](const DynamicNeighbors& was, const DynamicNeighbors& now) {
+        return was == now;
     };
     for (const auto& entry : old_ranges) {
         auto now = new_ranges.find(entry.first);
@@ -197,13 +192,38 @@ ReloadResult Daemon::reload(Config next) {
         set_log_threshold(next.log_level);
         speaker_->set_log_level(next.log_level);
     }
-    if (next.api != config_.api && next.api)
-        log_line(LogLevel::warning, "reload: api is configured but not served by this version");
+    if (next.api != config_.api)
+        log_line(LogLevel::warning, "reload: api settings apply on a restart only");
     config_ = std::move(next);
     r.applied = true;
     log_line(LogLevel::info, fmt::format("reload: {} added, {} removed, {} changed, {} unchanged",
                                          r.added, r.removed, r.changed, r.unchanged));
     return r;
+}
+
+void Daemon::add_neighbor(Neighbor neighbor) {
+    try {
+        speaker_->add_peer(to_peer_config(config_, neighbor));
+    } catch (const std::invalid_argument& e) {
+        throw ConfigError("request", 0, "", e.what());
+    }
+    log_line(LogLevel::info, fmt::format("api: added neighbor {}", neighbor.address.to_string()));
+    config_.neighbors.push_back(std::move(neighbor));
+}
+
+bool Daemon::remove_neighbor(const wire::IpAddress& address, std::string_view message) {
+    auto& list = config_.neighbors;
+    const auto it = std::find_if(list.begin(), list.end(),
+                                 [&address](const Neighbor& n) { return n.address == address; });
+    if (it == list.end()) {
+        const auto st = speaker_->peer(address);
+        if (!st || !st->dynamic) return false;
+    } else {
+        list.erase(it);
+    }
+    speaker_->remove_peer(address, message);
+    log_line(LogLevel::info, fmt::format("api: removed neighbor {}", address.to_string()));
+    return true;
 }
 
 void Daemon::shutdown(std::string_view message, std::function<void()> done) {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <boost/asio/io_context.hpp>
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <string>
@@ -51,13 +52,26 @@ class Daemon {
     /// once every connection is closed.
     void shutdown(std::string_view message, std::function<void()> done);
 
+    /// A neighbour added at run time (the API): checked like the file's
+    /// (parse_neighbor), added to the speaker and to the running configuration
+    /// (not to the file: a reload from the file removes it again). Throws
+    /// ConfigError when the speaker refuses it.
+    void add_neighbor(Neighbor neighbor);
+    /// Removes a configured neighbour (from the speaker and the running
+    /// configuration), or drops the session of a dynamic one. False if unknown.
+    bool remove_neighbor(const wire::IpAddress& address, std::string_view message);
+
+    /// When the daemon was made (uptime).
+    [[nodiscard]] std::chrono::steady_clock::time_point started() const { return started_; }
     [[nodiscard]] Speaker& speaker() { return *speaker_; }
+    [[nodiscard]] const Speaker& speaker() const { return *speaker_; }
     [[nodiscard]] const Config& config() const { return config_; }
 
   private:
     boost::asio::io_context& io_;
     Config config_;
     std::unique_ptr<Speaker> speaker_;
+    std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
 };
 
 }  // namespace bgp::reflector

@@ -21,6 +21,7 @@
 #include <string_view>
 #include <system_error>
 
+#include "api/server.hpp"
 #include "cli/args.hpp"
 #include "cli/cli.hpp"
 #include "config.hpp"
@@ -106,9 +107,11 @@ int run(const Options& options) {
 
     boost::asio::io_context io;
     std::unique_ptr<bgp::reflector::Daemon> daemon;
+    std::unique_ptr<bgp::reflector::api::Server> api;  // goes before the daemon
     try {
         daemon = std::make_unique<bgp::reflector::Daemon>(io, std::move(config));
         daemon->start();
+        api = bgp::reflector::api::start_server(io, *daemon, BGP_REFLECTOR_VERSION);
     } catch (const std::exception& e) {
         log_line(LogLevel::error, fmt::format("cannot start: {}", e.what()));
         return 1;
@@ -131,6 +134,7 @@ int run(const Options& options) {
             return;
         } else {
             stopping = true;
+            if (api) api->stop();
             const char* name = signo == SIGINT ? "SIGINT" : "SIGTERM";
             daemon->shutdown(fmt::format("bgp-reflector shutting down ({})", name), [&] {
                 log_line(LogLevel::info, "every session closed; exiting");

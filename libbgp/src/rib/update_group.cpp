@@ -459,9 +459,10 @@ std::vector<Encoded> UpdateGroup<F>::take(std::size_t max_bytes) {
             out.push_back(std::move(b));
         }
     }
-    if (m.change_heads.size() == 0 && !m.changes.empty()) {
-        // Queue drained (after an initial table, it held every route): give
-        // its memory back.
+    if (m.change_heads.size() == 0 && m.changes.size() > 4096) {
+        // Queue drained after a burst (an initial table: it held every
+        // route): give its memory back. Small queues keep theirs, or every
+        // paced batch would grow the index again from nothing.
         m.changes = std::deque<typename Impl::Change>();  // (= {} would keep the capacity)
         m.free_changes = std::vector<std::uint32_t>();
         m.change_heads = detail::IdIndex{};

@@ -190,22 +190,36 @@ int execute(const ApiClient& client, const Invocation& inv, std::ostream& out, s
 
 }  // namespace
 
-ApiEndpoint resolve_endpoint(const Invocation& inv) {
-    if (!inv.api.empty()) return ApiEndpoint::parse(inv.api);
+ApiTarget resolve_target(const Invocation& inv) {
+    ApiTarget t;
+    t.token_file = inv.token_file;
+    if (!inv.api.empty()) {
+        t.endpoint = ApiEndpoint::parse(inv.api);
+        return t;
+    }
     if (!inv.config.empty()) {
         const auto config = load_config(inv.config);  // throws ConfigError
-        if (config.api && !config.api->listen.empty())
-            return ApiEndpoint::parse(config.api->listen);
+        if (config.api && config.api->off)
+            throw ApiError(inv.config + " sets api.listen: off: the daemon serves no API");
+        if (config.api && t.token_file.empty()) t.token_file = config.api->token_file;
+        if (config.api && !config.api->listen.empty()) {
+            t.endpoint = ApiEndpoint::parse(config.api->listen);
+            return t;
+        }
         // No `api` in the file: the daemon serves the default.
     }
-    return ApiEndpoint::parse(default_api);
+    t.endpoint = ApiEndpoint::parse(default_api);
+    return t;
 }
+
+ApiEndpoint resolve_endpoint(const Invocation& inv) { return resolve_target(inv).endpoint; }
 
 int run(const Invocation& inv, std::ostream& out, std::ostream& err, bool handle_signals) {
     try {
-        const auto endpoint = resolve_endpoint(inv);
-        const auto token = inv.token_file.empty() ? std::string() : read_token_file(inv.token_file);
-        const ApiClient client(endpoint, token, inv.timeout);
+        const auto target = resolve_target(inv);
+        const auto token =
+            target.token_file.empty() ? std::string() : read_token_file(target.token_file);
+        const ApiClient client(target.endpoint, token, inv.timeout);
         return execute(client, inv, out, err, handle_signals);
     } catch (const UsageError& e) {
         err << "bgp-reflector: " << e.what() << '\n';

@@ -16,9 +16,15 @@ namespace bgp::reflector::cli {
 /// Where the API is when neither --api nor --config says: the daemon's default.
 inline constexpr std::string_view default_api = "127.0.0.1:8179";
 
-/// --api, else the `api.listen` of --config FILE, else default_api. Throws
-/// UsageError for a bad --api, ApiError for a file that cannot be used.
-ApiEndpoint resolve_endpoint(const Invocation& inv);
+struct ApiTarget {
+    ApiEndpoint endpoint;
+    std::string token_file;  ///< --token-file, else api.token-file of --config FILE
+};
+/// --api, else the `api.listen` of --config FILE, else default_api; the token
+/// file likewise. Throws UsageError for a bad --api, ApiError for `listen: off`,
+/// ConfigError for a file that does not load.
+ApiTarget resolve_target(const Invocation& inv);
+ApiEndpoint resolve_endpoint(const Invocation& inv);  ///< resolve_target(inv).endpoint
 
 /// Runs a parsed command; tables or JSON to `out`, errors to `err` (prefixed
 /// "bgp-reflector: "). `handle_signals`: watch stops on SIGINT/SIGTERM.

@@ -2,6 +2,7 @@
 //
 //   bgp-reflector --config FILE [--check]
 //   bgp-reflector --version | --help
+//   bgp-reflector show|watch|reload|neighbor ...   (the CLI on the HTTP API: src/cli/)
 //
 // SIGTERM / SIGINT: Cease / Administrative Shutdown to every session, then exit 0
 // (a second signal exits at once). SIGHUP: re-read FILE; a bad file changes nothing.
@@ -21,6 +22,8 @@
 #include <system_error>
 
 #include "api/server.hpp"
+#include "cli/args.hpp"
+#include "cli/cli.hpp"
 #include "config.hpp"
 #include "daemon.hpp"
 #include "log.hpp"
@@ -37,6 +40,7 @@ using bgp::reflector::log_line;
 constexpr std::string_view usage_text =
     R"(Usage: bgp-reflector --config FILE [--check]
        bgp-reflector --version | --help
+       bgp-reflector COMMAND [--api ADDR:PORT|/path] [--config FILE] [--json] ...
 
 A BGP route reflector (RFC 4456) for pod networks, configured by one YAML file
 (docs/configuration.md; an example: reflector.example.yaml).
@@ -53,6 +57,33 @@ Signals:
                       touched; a bad file changes nothing (the log says why)
 
 Logs go to stderr, one line per event with a UTC timestamp.
+
+Commands (a client of the running daemon's HTTP API; docs/cli.md):
+  show neighbors                  every neighbour: state, uptime, routes per family
+  show neighbor ADDRESS           one neighbour in full (capabilities, counters)
+  show rib [PREFIX] [--family F] [--neighbor ADDR|local]
+                                  paths of the RIB, *> on the best
+  show route PREFIX               every path of PREFIX, the best and why it won
+  show status                     router id, AS, uptime, counts
+  watch [--count N]               the best paths, then live route and session
+                                  events, one line each (Ctrl-C to stop)
+  reload                          re-read the configuration file (as SIGHUP)
+  neighbor add ADDRESS as ASN [rr-client] [passive] [port N] [hold-time N]
+               [families F,F] [import P,P] [export P,P] [password S]
+               [description S] [local-address A] [multihop N] [next-hop-self]
+  neighbor delete ADDRESS
+  neighbor refresh ADDRESS [--family F]
+
+Command options:
+      --api ADDR:PORT|PATH  where the API listens (else api.listen of --config
+                            FILE, else 127.0.0.1:8179)
+  -c, --config FILE         read api.listen from FILE
+      --token-file FILE     send "Authorization: Bearer" with its first line
+  -j, --json                the server's JSON (pretty-printed; watch: one event
+                            per line as received) instead of tables
+      --family F            ipv4-unicast (default) or ipv6-unicast
+      --timeout SECONDS     for connecting and each read (default 10)
+Exit status: 0 ok, 1 error (cannot connect, HTTP error, no such route), 2 usage.
 )";
 
 struct Options {
@@ -134,6 +165,8 @@ int run(const Options& options) {
 }  // namespace
 
 int main(int argc, char** argv) {
+    if (bgp::reflector::cli::is_cli_command(argc, argv))
+        return bgp::reflector::cli::main(argc, argv, usage_text);
     Options options;
     for (int i = 1; i < argc; ++i) {
         const std::string_view arg = argv[i];

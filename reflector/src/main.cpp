@@ -22,6 +22,7 @@
 
 #include "config.hpp"
 #include "daemon.hpp"
+#include "limits.hpp"
 #include "log.hpp"
 
 #ifndef BGP_REFLECTOR_VERSION
@@ -77,6 +78,7 @@ int run(const Options& options) {
     std::unique_ptr<bgp::reflector::Daemon> daemon;
     try {
         daemon = std::make_unique<bgp::reflector::Daemon>(io, std::move(config));
+        bgp::reflector::raise_and_log_open_files_limit();  // a socket per session
         daemon->start();
     } catch (const std::exception& e) {
         log_line(LogLevel::error, fmt::format("cannot start: {}", e.what()));

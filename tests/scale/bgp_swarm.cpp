@@ -1,0 +1,157 @@
+// bgp-swarm: a load generator for route reflectors - N iBGP sessions from one process, each
+// from its own source address, each announcing one block and counting what it is sent.
+// Prints a report (text or --json) and exits 0 when every session held every expected
+// route (see swarm_options.cpp for the command line, docs/scale.md for its use).
+#include <fmt/format.h>
+#include <sys/resource.h>
+
+#include <boost/asio/io_context.hpp>
+#include <cstdio>
+#include <exception>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "bgp/wire/error.hpp"
+#include "swarm.hpp"
+#include "swarm_options.hpp"
+
+namespace {
+
+/// Raises the soft RLIMIT_NOFILE to the hard limit; returns the soft limit now in force.
+rlim_t raise_open_files_limit() {
+    rlimit rl{};
+    if (getrlimit(RLIMIT_NOFILE, &rl) != 0) return 0;
+    if (rl.rlim_cur < rl.rlim_max) {
+        rlimit raised = rl;
+        raised.rlim_cur = rl.rlim_max;
+        if (setrlimit(RLIMIT_NOFILE, &raised) == 0) return raised.rlim_cur;
+    }
+    return rl.rlim_cur;
+}
+
+std::string json_string(std::string_view s) {
+    std::string out = "\"";
+    for (const char c : s) {
+        if (c == '"' || c == '\\') {
+            out += '\\';
+            out += c;
+        } else if (static_cast<unsigned char>(c) < 0x20) {
+            out += fmt::format("\\u{:04x}", static_cast<unsigned>(c));
+        } else {
+            out += c;
+        }
+    }
+    return out + "\"";
+}
+
+std::string seconds_or_null(const std::optional<double>& s) {
+    return s ? fmt::format("{:.3f}", *s) : "null";
+}
+
+double cpu_seconds(const rusage& ru) {
+    return static_cast<double>(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+           static_cast<double>(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+}
+
+void print_json(const bgp::swarm::Report& r, const rusage& ru, rlim_t nofile) {
+    std::string notifications;
+    for (const auto& [key, count] : r.notifications_received) {
+        if (!notifications.empty()) notifications += ",";
+        notifications +=
+            fmt::format(R"({{"code":{},"subcode":{},"name":{},"count":{}}})", key.first, key.second,
+                        json_string(bgp::wire::code_name(key.first) + " / " +
+                                    bgp::wire::subcode_name(key.first, key.second)),
+                        count);
+    }
+    std::string errors;
+    for (const auto& [reason, count] : r.errors) {
+        if (!errors.empty()) errors += ",";
+        errors += fmt::format("{}:{}", json_string(reason), count);
+    }
+    std::printf(
+        "%s\n",
+        fmt::format(R"({{"ok":{},"sessions":{},"established":{},"complete":{},"converged":{},)"
+                    R"("timed_out":{},"all_established_seconds":{},"converged_seconds":{},)"
+                    R"("expected_routes":{},"routes_min":{},"routes_max":{},"end_of_rib":{},)"
+                    R"("withdrawn_after_convergence":{},)"
+                    R"("own_routes_received":{},"unexpected_prefixes":{},"updates_received":{},)"
+                    R"("bytes_received":{},"closed_by_peer":{},"notifications_received":[{}],)"
+                    R"("errors":{{{}}},"swarm_cpu_seconds":{:.2f},"swarm_max_rss_kib":{},)"
+                    R"("open_files_limit":{}}})",
+                    r.ok, r.sessions, r.established, r.complete, r.converged, r.timed_out,
+                    seconds_or_null(r.all_established_seconds),
+                    seconds_or_null(r.converged_seconds), r.expected_routes, r.routes_min,
+                    r.routes_max, r.end_of_rib, r.withdrawn_after_convergence,
+                    r.own_routes_received, r.unexpected_prefixes, r.updates_received,
+                    r.bytes_received, r.closed_by_peer, notifications, errors, cpu_seconds(ru),
+                    ru.ru_maxrss, nofile)
+            .c_str());
+}
+
+void print_text(const bgp::swarm::Report& r, const rusage& ru) {
+    std::printf("bgp-swarm: %s\n", r.ok ? "OK" : "FAILED");
+    std::printf("  sessions %u, established %u, with every route %u%s\n", r.sessions, r.established,
+                r.complete, r.timed_out ? " (timed out)" : "");
+    std::printf("  all established after %s s, every route at every session after %s s\n",
+                seconds_or_null(r.all_established_seconds).c_str(),
+                seconds_or_null(r.converged_seconds).c_str());
+    std::printf("  routes per session: min %u, max %u, expected %u; End-of-RIB at %u\n",
+                r.routes_min, r.routes_max, r.expected_routes, r.end_of_rib);
+    std::printf("  own route sent back %llu, unexpected prefixes %llu, UPDATEs %llu (%llu bytes)\n",
+                static_cast<unsigned long long>(r.own_routes_received),
+                static_cast<unsigned long long>(r.unexpected_prefixes),
+                static_cast<unsigned long long>(r.updates_received),
+                static_cast<unsigned long long>(r.bytes_received));
+    if (r.closed_by_peer > 0) std::printf("  ended by the target: %u\n", r.closed_by_peer);
+    if (r.withdrawn_after_convergence > 0)
+        std::printf("  prefixes withdrawn after convergence: %llu\n",
+                    static_cast<unsigned long long>(r.withdrawn_after_convergence));
+    for (const auto& [key, count] : r.notifications_received)
+        std::printf("  NOTIFICATION received: %s / %s (%u/%u) x %u\n",
+                    bgp::wire::code_name(key.first).c_str(),
+                    bgp::wire::subcode_name(key.first, key.second).c_str(), key.first, key.second,
+                    count);
+    for (const auto& [reason, count] : r.errors)
+        std::printf("  error: %s x %u\n", reason.c_str(), count);
+    std::printf("  swarm: %.2f CPU s, max RSS %ld KiB\n", cpu_seconds(ru), ru.ru_maxrss);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    std::vector<std::string_view> args(argv + 1, argv + argc);
+    auto parsed = bgp::swarm::parse_options(args);
+    if (parsed.help) {
+        std::fwrite(bgp::swarm::usage_text.data(), 1, bgp::swarm::usage_text.size(), stdout);
+        return 0;
+    }
+    if (!parsed.options) {
+        std::fprintf(stderr, "bgp-swarm: %s\n", parsed.error.c_str());
+        return 2;
+    }
+    const auto& options = *parsed.options;
+    const rlim_t nofile = raise_open_files_limit();
+    if (nofile != RLIM_INFINITY && nofile < rlim_t{options.count} + 32) {
+        std::fprintf(stderr, "bgp-swarm: %u sessions need more open files than the limit (%llu)\n",
+                     options.count, static_cast<unsigned long long>(nofile));
+        return 1;
+    }
+    try {
+        boost::asio::io_context io(1);
+        bgp::swarm::Swarm swarm(io, options);
+        swarm.start();
+        io.run();
+        const auto report = swarm.report();
+        rusage ru{};
+        getrusage(RUSAGE_SELF, &ru);
+        if (options.json)
+            print_json(report, ru, nofile);
+        else
+            print_text(report, ru);
+        return report.ok ? 0 : 1;
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "bgp-swarm: %s\n", e.what());
+        return 1;
+    }
+}

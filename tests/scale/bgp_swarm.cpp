@@ -10,6 +10,7 @@
 #include <exception>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "bgp/wire/error.hpp"
@@ -69,33 +70,53 @@ void print_json(const bgp::swarm::Report& r, const rusage& ru, rlim_t nofile) {
         if (!errors.empty()) errors += ",";
         errors += fmt::format("{}:{}", json_string(reason), count);
     }
-    std::printf(
-        "%s\n",
-        fmt::format(R"({{"ok":{},"sessions":{},"established":{},"complete":{},"converged":{},)"
-                    R"("timed_out":{},"all_established_seconds":{},"converged_seconds":{},)"
-                    R"("expected_routes":{},"routes_min":{},"routes_max":{},"end_of_rib":{},)"
-                    R"("withdrawn_after_convergence":{},)"
-                    R"("own_routes_received":{},"unexpected_prefixes":{},"updates_received":{},)"
-                    R"("bytes_received":{},"closed_by_peer":{},"notifications_received":[{}],)"
-                    R"("errors":{{{}}},"swarm_cpu_seconds":{:.2f},"swarm_max_rss_kib":{},)"
-                    R"("open_files_limit":{}}})",
-                    r.ok, r.sessions, r.established, r.complete, r.converged, r.timed_out,
-                    seconds_or_null(r.all_established_seconds),
-                    seconds_or_null(r.converged_seconds), r.expected_routes, r.routes_min,
-                    r.routes_max, r.end_of_rib, r.withdrawn_after_convergence,
-                    r.own_routes_received, r.unexpected_prefixes, r.updates_received,
-                    r.bytes_received, r.closed_by_peer, notifications, errors, cpu_seconds(ru),
-                    ru.ru_maxrss, nofile)
-            .c_str());
+    const std::vector<std::pair<std::string_view, std::string>> fields = {
+        {"ok", r.ok ? "true" : "false"},
+        {"sessions", std::to_string(r.sessions)},
+        {"established", std::to_string(r.established)},
+        {"complete", std::to_string(r.complete)},
+        {"converged", r.converged ? "true" : "false"},
+        {"timed_out", r.timed_out ? "true" : "false"},
+        {"half_established_seconds", seconds_or_null(r.half_established_seconds)},
+        {"all_established_seconds", seconds_or_null(r.all_established_seconds)},
+        {"converged_seconds", seconds_or_null(r.converged_seconds)},
+        {"expected_routes", std::to_string(r.expected_routes)},
+        {"routes_min", std::to_string(r.routes_min)},
+        {"routes_max", std::to_string(r.routes_max)},
+        {"end_of_rib", std::to_string(r.end_of_rib)},
+        {"withdrawn_after_convergence", std::to_string(r.withdrawn_after_convergence)},
+        {"own_routes_received", std::to_string(r.own_routes_received)},
+        {"unexpected_prefixes", std::to_string(r.unexpected_prefixes)},
+        {"repeated_announcements", std::to_string(r.repeated_announcements)},
+        {"own_withdrawals_received", std::to_string(r.own_withdrawals_received)},
+        {"unknown_withdrawals", std::to_string(r.unknown_withdrawals)},
+        {"updates_received", std::to_string(r.updates_received)},
+        {"bytes_received", std::to_string(r.bytes_received)},
+        {"closed_by_peer", std::to_string(r.closed_by_peer)},
+        {"notifications_received", "[" + notifications + "]"},
+        {"errors", "{" + errors + "}"},
+        {"swarm_cpu_seconds", fmt::format("{:.2f}", cpu_seconds(ru))},
+        {"swarm_max_rss_kib", std::to_string(ru.ru_maxrss)},
+        {"open_files_limit", std::to_string(nofile)},
+    };
+    std::string out = "{";
+    for (const auto& [key, value] : fields) {
+        if (out.size() > 1) out += ",";
+        out += fmt::format("\"{}\":{}", key, value);
+    }
+    std::printf("%s}\n", out.c_str());
 }
 
 void print_text(const bgp::swarm::Report& r, const rusage& ru) {
     std::printf("bgp-swarm: %s\n", r.ok ? "OK" : "FAILED");
     std::printf("  sessions %u, established %u, with every route %u%s\n", r.sessions, r.established,
                 r.complete, r.timed_out ? " (timed out)" : "");
-    std::printf("  all established after %s s, every route at every session after %s s\n",
-                seconds_or_null(r.all_established_seconds).c_str(),
-                seconds_or_null(r.converged_seconds).c_str());
+    std::printf(
+        "  half established after %s s, all after %s s, every route at every session "
+        "after %s s\n",
+        seconds_or_null(r.half_established_seconds).c_str(),
+        seconds_or_null(r.all_established_seconds).c_str(),
+        seconds_or_null(r.converged_seconds).c_str());
     std::printf("  routes per session: min %u, max %u, expected %u; End-of-RIB at %u\n",
                 r.routes_min, r.routes_max, r.expected_routes, r.end_of_rib);
     std::printf("  own route sent back %llu, unexpected prefixes %llu, UPDATEs %llu (%llu bytes)\n",
@@ -103,6 +124,10 @@ void print_text(const bgp::swarm::Report& r, const rusage& ru) {
                 static_cast<unsigned long long>(r.unexpected_prefixes),
                 static_cast<unsigned long long>(r.updates_received),
                 static_cast<unsigned long long>(r.bytes_received));
+    std::printf("  announced again %llu, own block withdrawn %llu, unknown prefix withdrawn %llu\n",
+                static_cast<unsigned long long>(r.repeated_announcements),
+                static_cast<unsigned long long>(r.own_withdrawals_received),
+                static_cast<unsigned long long>(r.unknown_withdrawals));
     if (r.closed_by_peer > 0) std::printf("  ended by the target: %u\n", r.closed_by_peer);
     if (r.withdrawn_after_convergence > 0)
         std::printf("  prefixes withdrawn after convergence: %llu\n",

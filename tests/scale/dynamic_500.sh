@@ -8,8 +8,10 @@
 #   bash tests/scale/dynamic_500.sh build/bin/bgp-reflector build/bin/bgp-swarm [N]
 #
 # Environment: BGP_SCALE_SESSIONS (N), BGP_SCALE_TIMEOUT (seconds for the swarm to
-# converge, default 120), BGP_SCALE_PORT (first port tried, 28500..28999). Everything is on
-# loopback; every wait is bounded; only the processes started here are signalled.
+# converge, default 120), BGP_SCALE_PORT (first port tried, 28500..28999), BGP_SCALE_KEEP
+# (a directory: the logs, the configuration and the swarm's report are copied there, for
+# measurements by hand). Everything is on loopback; every wait is bounded; only the
+# processes started here are signalled.
 set -uo pipefail
 
 reflector=${1:?usage: dynamic_500.sh BGP_REFLECTOR BGP_SWARM [SESSIONS]}
@@ -21,6 +23,7 @@ port=${BGP_SCALE_PORT:-$((28500 + $$ % 400))}
 work=$(mktemp -d "${TMPDIR:-/tmp}/bgp-scale.XXXXXX")
 rpid='' spid=''
 cleanup() {
+    [[ -n ${BGP_SCALE_KEEP:-} ]] && mkdir -p "$BGP_SCALE_KEEP" && cp "$work"/* "$BGP_SCALE_KEEP"/ 2>/dev/null
     [[ -n $spid ]] && kill -KILL "$spid" 2>/dev/null
     [[ -n $rpid ]] && kill -KILL "$rpid" 2>/dev/null
     rm -rf "$work"

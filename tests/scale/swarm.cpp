@@ -292,13 +292,17 @@ void Swarm::on_open(Session& s, const wire::Open& open) {
 
 void Swarm::on_established(Session& s) {
     s.state = State::established;
-    if (++report_.established == opts_.count) report_.all_established_seconds = since_start();
+    ++report_.established;
+    if (report_.established == (opts_.count + 1) / 2)
+        report_.half_established_seconds = since_start();
+    if (report_.established == opts_.count) report_.all_established_seconds = since_start();
 
     const std::uint32_t block = std::uint32_t{1} << (32 - opts_.prefix_length);
     wire::Update update;
     update.attributes.origin = wire::Origin::igp;
     update.attributes.as_path = wire::AsPath{};
-    update.attributes.next_hop = wire::IpAddress::v4(s.source);
+    update.attributes.next_hop =
+        wire::IpAddress::v4(opts_.next_hop_base ? *opts_.next_hop_base + s.index : s.source);
     update.attributes.local_pref = 100;
     const auto first = wire::IpAddress::v4(opts_.prefix_base + s.index * block);
     update.nlri.push_back(wire::Nlri{wire::Prefix(first, opts_.prefix_length), std::nullopt});
@@ -327,12 +331,18 @@ void Swarm::add_prefix(Session& s, std::uint32_t address, std::uint8_t length) {
         } else if (!s.have[*i]) {
             s.have[*i] = true;
             ++s.routes;
+        } else {
+            ++report_.repeated_announcements;
         }
         return;
     }
     const std::pair key{address, length};
-    for (const auto& o : s.other)
-        if (o == key) return;
+    for (const auto& o : s.other) {
+        if (o == key) {
+            ++report_.repeated_announcements;
+            return;
+        }
+    }
     s.other.push_back(key);
     ++s.routes;
     ++report_.unexpected_prefixes;
@@ -340,10 +350,14 @@ void Swarm::add_prefix(Session& s, std::uint32_t address, std::uint8_t length) {
 
 void Swarm::remove_prefix(Session& s, std::uint32_t address, std::uint8_t length) {
     if (auto i = block_index(address, length)) {
-        if (*i != s.index && s.have[*i]) {
+        if (*i == s.index) {
+            ++report_.own_withdrawals_received;
+        } else if (s.have[*i]) {
             s.have[*i] = false;
             --s.routes;
             if (report_.converged) ++report_.withdrawn_after_convergence;
+        } else {
+            ++report_.unknown_withdrawals;
         }
         return;
     }
@@ -356,6 +370,7 @@ void Swarm::remove_prefix(Session& s, std::uint32_t address, std::uint8_t length
             return;
         }
     }
+    ++report_.unknown_withdrawals;
 }
 
 void Swarm::update_completion(Session& s) {

@@ -27,16 +27,20 @@ struct Report {
     std::uint32_t complete = 0;  ///< sessions holding exactly the expected routes (as routes_min)
     bool converged = false;      ///< at one moment, every session Established and complete
     bool timed_out = false;
-    std::optional<double> all_established_seconds;  ///< from the first connect
-    std::optional<double> converged_seconds;        ///< from the first connect
+    std::optional<double> half_established_seconds;  ///< from the first connect
+    std::optional<double> all_established_seconds;   ///< from the first connect
+    std::optional<double> converged_seconds;         ///< from the first connect
     std::uint32_t expected_routes = 0;
     std::uint32_t routes_min = 0;  ///< at convergence (at the end when it never converged)
     std::uint32_t routes_max = 0;
     /// Prefixes withdrawn from a session after convergence (e.g. during the target's shutdown).
     std::uint64_t withdrawn_after_convergence = 0;
-    std::uint32_t end_of_rib = 0;           ///< sessions that received End-of-RIB (by the end)
-    std::uint64_t own_routes_received = 0;  ///< own block sent back (ignored, RFC 4456 §8)
-    std::uint64_t unexpected_prefixes = 0;  ///< prefixes outside the swarm's blocks
+    std::uint32_t end_of_rib = 0;                ///< sessions that received End-of-RIB (by the end)
+    std::uint64_t own_routes_received = 0;       ///< own block sent back (ignored, RFC 4456 §8)
+    std::uint64_t unexpected_prefixes = 0;       ///< prefixes outside the swarm's blocks
+    std::uint64_t repeated_announcements = 0;    ///< a prefix announced again (no change seen)
+    std::uint64_t own_withdrawals_received = 0;  ///< its own block withdrawn (split horizon)
+    std::uint64_t unknown_withdrawals = 0;       ///< a prefix withdrawn that it did not hold
     std::uint64_t updates_received = 0;
     std::uint64_t bytes_received = 0;
     std::uint32_t closed_by_peer = 0;  ///< after convergence (--stay: the target's shutdown)

@@ -23,6 +23,8 @@ Options:
   --sources ADDR         first source address (default 127.100.0.1; all of 127/8 is local)
   --asn N                our AS, also the target's (iBGP; default 64512)
   --prefix-base P/LEN    first announced block (default 10.128.0.0/26)
+  --next-hop-base ADDR   session i's next hop is ADDR+i (default: its source address;
+                         BIRD treats 127/8 next hops as unusable)
   --hold S               proposed hold time (0 or 3..65535; default 90)
   --timeout S            give up after S seconds in all (default 60)
   --expect-routes N      distinct prefixes each session must hold (default N-1: every
@@ -113,6 +115,10 @@ ParseResult parse_options(const std::vector<std::string_view>& args) {
             if (!p || !p->address().is_v4() || p->length() < 8 || p->length() > 32) return bad();
             o.prefix_base = p->address().v4_value();
             o.prefix_length = p->length();
+        } else if (a == "--next-hop-base") {
+            auto s = ipv4(v);
+            if (!s) return bad();
+            o.next_hop_base = *s;
         } else if (a == "--hold") {
             auto n = number<std::uint16_t>(v, 0, 65535);
             if (!n || *n == 1 || *n == 2) return bad();
@@ -139,6 +145,9 @@ ParseResult parse_options(const std::vector<std::string_view>& args) {
     if (o.count == 0) return fail("--count N is required");
     if (std::uint64_t{o.first_source} + o.count - 1 > std::numeric_limits<std::uint32_t>::max())
         return fail("--sources: the addresses of --count sessions run past 255.255.255.255");
+    if (o.next_hop_base &&
+        std::uint64_t{*o.next_hop_base} + o.count - 1 > std::numeric_limits<std::uint32_t>::max())
+        return fail("--next-hop-base: the next hops of --count sessions run past 255.255.255.255");
     const std::uint64_t block = std::uint64_t{1} << (32 - o.prefix_length);
     if (std::uint64_t{o.prefix_base} + block * o.count > (std::uint64_t{1} << 32))
         return fail("--prefix-base: --count blocks run past 255.255.255.255");

@@ -18,6 +18,8 @@ struct Options {
     std::uint32_t asn = 64512;
     std::uint32_t prefix_base = 0;  ///< session i announces prefix_base + i * block size
     std::uint8_t prefix_length = 26;
+    /// Session i's NEXT_HOP is next_hop_base + i; unset: its source address.
+    std::optional<std::uint32_t> next_hop_base;
     std::uint16_t hold_time = 90;
     unsigned timeout_seconds = 60;
     /// Distinct prefixes every session must hold; unset: count - 1 (every other session's).

@@ -1,5 +1,5 @@
 // bgp-swarm's command line: where to connect, how many sessions, which prefixes, what to
-// expect (tests/scale/README in docs/scale.md).
+// expect (docs/scale.md).
 #pragma once
 
 #include <cstdint>

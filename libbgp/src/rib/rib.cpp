@@ -15,6 +15,7 @@
 #include <stdexcept>
 
 #include "rib/change_queue.hpp"
+#include "rib/chunked_vector.hpp"
 #include "rib/id_index.hpp"
 
 namespace bgp::rib {
@@ -77,6 +78,7 @@ struct Rib<F>::Impl {
         bool live = false;
         std::size_t paths = 0;
         std::size_t stale = 0;
+        std::size_t rejected = 0;  ///< paths import policy (or a loop) rejected
     };
 
     struct KeyHash {
@@ -91,13 +93,14 @@ struct Rib<F>::Impl {
 
     AttrStore& store;
     RibConfig config;
-    std::deque<Entry> entries;
+    detail::ChunkedVector<Entry> entries;
     std::vector<std::uint32_t> free_entries;
     detail::IdIndex index;
     std::size_t live_entries = 0;
     std::size_t total_paths = 0;
     std::size_t heap_path_bytes = 0;
     std::vector<PeerSlot> peers;
+    std::uint64_t best_changes = 0;
     std::vector<Feed> feeds;
 
     // Scratch space for the decision (one executor: no sharing).
@@ -352,6 +355,7 @@ struct Rib<F>::Impl {
         Change c;
         c.paths_changed = paths_changed;
         c.best_changed = best_id(e) != before;
+        if (c.best_changed) ++best_changes;
         if (e.n == 0) free_entry(id);
         notify(k, c);
         return c;
@@ -372,6 +376,9 @@ struct Rib<F>::Impl {
     // actions: 0 keep, 1 changed in place, 2 remove.
     template <class Fn>
     std::size_t for_peer_paths(PeerId peer, Fn&& fn) {
+        // A scan of the whole table: skipped for a peer without paths (a
+        // reflector client that only receives, a session that never sent).
+        if (live_peer(peer).paths == 0) return 0;
         std::size_t touched = 0;
         for (std::uint32_t id = 0; id < entries.size(); ++id) {
             Entry& e = entries[id];
@@ -385,6 +392,7 @@ struct Rib<F>::Impl {
                 }
                 const int action = fn(e, i);
                 if (action == 2) {
+                    if (e.begin()[i].out == no_attrs) --live_peer(peer).rejected;
                     release(e.begin()[i]);
                     remove_path(e, i);
                     changed = true;
@@ -429,12 +437,12 @@ PeerId Rib<F>::add_peer(const PeerInfo& info) {
     auto& peers = impl_->peers;
     for (std::size_t i = 1; i < peers.size(); ++i) {
         if (!peers[i].live) {
-            peers[i] = typename Impl::PeerSlot{info, true, 0, 0};
+            peers[i] = typename Impl::PeerSlot{info, true, 0, 0, 0};
             return static_cast<PeerId>(i);
         }
     }
     if (peers.size() > 0xFFFF) throw std::length_error("bgp::rib: more than 65535 peers");
-    peers.push_back(typename Impl::PeerSlot{info, true, 0, 0});
+    peers.push_back(typename Impl::PeerSlot{info, true, 0, 0, 0});
     return static_cast<PeerId>(peers.size() - 1);
 }
 
@@ -487,6 +495,8 @@ Change Rib<F>::announce(PeerId peer, const wire::Prefix& prefix, std::uint32_t p
         m.store.ref(out);
         m.release(p);
         if (p.stale()) --slot.stale;
+        if (p.out == no_attrs) --slot.rejected;
+        if (out == no_attrs) ++slot.rejected;
         p.in_ = in;
         p.out = out;
         return m.finish(id, before, true);
@@ -501,6 +511,7 @@ Change Rib<F>::announce(PeerId peer, const wire::Prefix& prefix, std::uint32_t p
     m.store.ref(out);
     m.add_path(e, p);
     ++slot.paths;
+    if (out == no_attrs) ++slot.rejected;
     return m.finish(id, before, true);
 }
 
@@ -517,6 +528,7 @@ Change Rib<F>::withdraw(PeerId peer, const wire::Prefix& prefix, std::uint32_t p
         const Path p = e.begin()[i];
         if (p.peer != peer || p.path_id != path_id) continue;
         if (p.stale()) --slot.stale;
+        if (p.out == no_attrs) --slot.rejected;
         --slot.paths;
         m.release(p);
         m.remove_path(e, i);
@@ -601,6 +613,8 @@ std::size_t Rib<F>::reimport(PeerId peer, const ImportFn& import) {
             check_loops(m.config, slot.info, m.store, p.in()) != Ineligible::none)
             out = no_attrs;
         if (out == p.out) return 0;
+        if (p.out == no_attrs) --slot.rejected;
+        if (out == no_attrs) ++slot.rejected;
         m.store.ref(out);
         m.store.unref(p.out);
         p.out = out;
@@ -708,6 +722,17 @@ std::size_t Rib<F>::peer_path_count(PeerId peer) const {
 template <class F>
 std::size_t Rib<F>::peer_stale_count(PeerId peer) const {
     return impl_->live_peer(peer).stale;
+}
+
+template <class F>
+std::uint64_t Rib<F>::best_path_changes() const {
+    return impl_->best_changes;
+}
+
+template <class F>
+std::size_t Rib<F>::peer_accepted_count(PeerId peer) const {
+    const auto& slot = impl_->live_peer(peer);
+    return slot.paths - slot.rejected;
 }
 
 template <class F>

@@ -273,6 +273,17 @@ else
         echo "disabled or not root")"
 fi
 
+# 3d. Scale: bgp-reflector with 500 dynamic neighbours from 127.100.0.0/16 (bgp-swarm, loopback,
+# no root needed): every session Established with every route, then SIGTERM -> Cease, exit 0.
+# Also a ctest (label scale); here as its own step, with its figures in the log.
+if [[ ${status["build (RelWithDebInfo)"]} == ok && -x build/bin/bgp-reflector && -x build/bin/bgp-swarm ]]; then
+    run_step "scale (500 dynamic neighbours)" bash tests/scale/dynamic_500.sh \
+        build/bin/bgp-reflector build/bin/bgp-swarm 500
+    count_check $?
+else
+    skip_step "scale (500 dynamic neighbours)" "build/bin/bgp-reflector or bgp-swarm not built"
+fi
+
 # 4. Sanitizer build + tests
 if [[ $do_asan == 1 ]]; then
     run_step "build-asan (ASan+UBSan)" bash scripts/build.sh --asan

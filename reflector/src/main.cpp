@@ -26,6 +26,7 @@
 #include "cli/cli.hpp"
 #include "config.hpp"
 #include "daemon.hpp"
+#include "limits.hpp"
 #include "log.hpp"
 
 #ifndef BGP_REFLECTOR_VERSION
@@ -110,6 +111,7 @@ int run(const Options& options) {
     std::unique_ptr<bgp::reflector::api::Server> api;  // goes before the daemon
     try {
         daemon = std::make_unique<bgp::reflector::Daemon>(io, std::move(config));
+        bgp::reflector::raise_and_log_open_files_limit();  // a socket per session
         daemon->start();
         api = bgp::reflector::api::start_server(io, *daemon, BGP_REFLECTOR_VERSION);
     } catch (const std::exception& e) {

@@ -94,7 +94,7 @@ void Connection::send(Bytes bytes) {
 void Connection::write() {
     if (writing_ || queue_.empty() || closed_) return;
     std::vector<asio::const_buffer> buffers;
-    const std::size_t max_buffers = 64;
+    const std::size_t max_buffers = 1024;  // IOV_MAX: one sendmsg for many small UPDATEs
     for (std::size_t i = 0; i < queue_.size() && i < max_buffers; ++i)
         buffers.emplace_back(asio::buffer(*queue_[i]));
     in_flight_ = buffers.size();

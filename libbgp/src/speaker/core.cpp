@@ -403,6 +403,7 @@ void Core::erase_peer(const PeerPtr& peer, TimePoint now) {
 
 void Core::start(TimePoint now) {
     running_ = true;
+    stopping_all_ = false;
     auto snapshot = peers_;
     for (const auto& [addr, peer] : snapshot)
         if (!peer->admin_down && !peer->removed)
@@ -410,6 +411,7 @@ void Core::start(TimePoint now) {
 }
 
 void Core::stop_all(std::string_view message, TimePoint now) {
+    stopping_all_ = true;  // reset by start()
     auto snapshot = peers_;
     for (const auto& [addr, peer] : snapshot) {
         if (peer->removed) continue;

@@ -258,6 +258,7 @@ class Core {
     Transport& transport_;
     Logger& log_;
     bool running_ = false;
+    bool stopping_all_ = false;  ///< inside stop_all(): no more exports (the Ceases go first)
     /// Before peers_: their Adj-RIB-Outs hold references into its store.
     std::unique_ptr<Routing> routing_;
     std::vector<std::shared_ptr<Group<rib::Ipv4>>> groups4_;

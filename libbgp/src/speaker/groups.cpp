@@ -231,6 +231,7 @@ void Core::send_items(const PeerPtr& peer, const std::vector<rib::Encoded>& item
     const auto* n = peer->session.negotiated();
     if (n == nullptr || items.empty()) return;
     fsm::Actions out;
+    out.reserve(items.size());  // fsm::Action is 680 bytes: no regrowth per item
     for (const auto& item : items) {
         // Split horizon (RFC 4456 §8): never its own routes back.
         const auto& bytes =
@@ -242,6 +243,7 @@ void Core::send_items(const PeerPtr& peer, const std::vector<rib::Encoded>& item
 
 template <class F>
 void Core::group_pump(const std::shared_ptr<Group<F>>& g, TimePoint now) {
+    if (stopping_all_) return;  // stop_all: every session is going down, send nothing more
     const std::size_t low_water = config_.write_queue_limit / 4;
     const std::size_t high_water = config_.write_queue_limit / 2;
     auto alive = [&](const typename Group<F>::Member& m) -> PeerPtr {

@@ -6,6 +6,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/socket_base.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <cerrno>
 #include <map>
 #include <set>
 #include <stdexcept>
@@ -362,10 +363,28 @@ struct Speaker::Impl : speaker_detail::Transport, std::enable_shared_from_this<S
             if (!self || index >= self->listeners_.size() ||
                 self->listeners_[index].acceptor.get() != acceptor)
                 return;  // listener closed
-            if (!ec)
+            if (!ec) {
                 self->accepted(std::move(sock));
-            else if (ec != asio::error::operation_aborted)
-                self->log_.log(LogLevel::warning, "accept: {}", ec.message());
+            } else if (ec != asio::error::operation_aborted) {
+                // Out of descriptors or memory: the connection stays in the backlog and
+                // would fail again at once; pause instead of spinning (and logging).
+                const bool resources = ec == asio::error::no_descriptors || ec.value() == ENFILE ||
+                                       ec == asio::error::no_buffer_space ||
+                                       ec == asio::error::no_memory;
+                self->log_.log(LogLevel::warning, "accept: {}{}", ec.message(),
+                               resources ? "; accepting again in 1 s" : "");
+                if (resources) {
+                    auto timer = std::make_shared<asio::steady_timer>(self->io_);
+                    timer->expires_after(std::chrono::seconds(1));
+                    timer->async_wait([weak, index, acceptor, timer](error_code) {
+                        auto again = weak.lock();
+                        if (again && index < again->listeners_.size() &&
+                            again->listeners_[index].acceptor.get() == acceptor)
+                            again->accept(index);
+                    });
+                    return;
+                }
+            }
             if (ec == asio::error::operation_aborted) return;
             self->accept(index);
         });

@@ -19,6 +19,8 @@ PACKAGES=(
     zlib1g-dev libbz2-dev libmnl-dev
     # test oracles and capture tools
     tshark tcpdump
+    # MRT reader/writer oracle (tests/corpus_tests/mrt_writer_bgpdump.sh)
+    bgpdump
     # interop peers (tests/interop: started by the suite itself, never as services)
     bird2 frr gobgpd exabgp iproute2
 )

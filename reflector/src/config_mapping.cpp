@@ -41,6 +41,17 @@ SpeakerConfig to_speaker_config(const Config& c) {
     sc.local_as = c.asn;
     sc.router_id = c.router_id;
     for (const ListenEndpoint& l : c.listen) sc.listen.push_back(ListenConfig{l.address, l.port});
+    // `::` means every address, as operators expect: the speaker's IPv6
+    // sockets are IPv6-only, so add 0.0.0.0 on that port unless listed.
+    for (const ListenEndpoint& l : c.listen) {
+        if (!l.address.is_v6() || !l.address.is_unspecified()) continue;
+        const auto any4 = wire::IpAddress::v4(0);
+        bool listed = false;
+        for (const ListenEndpoint& o : c.listen)
+            listed =
+                listed || (o.port == l.port && o.address.is_v4() && o.address.is_unspecified());
+        if (!listed) sc.listen.push_back(ListenConfig{any4, l.port});
+    }
     sc.log_level = c.log_level;
     // A route reflector: received best paths go out again (RFC 4271 §9.2, RFC 4456).
     sc.forward_routes = true;

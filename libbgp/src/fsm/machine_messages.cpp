@@ -239,7 +239,11 @@ void Machine::process_frames(Conn& x, TimePoint now, Actions& out) {
                 break;
         }
     }
-    if (x.gen == gen) x.rx.erase(x.rx.begin(), x.rx.begin() + static_cast<std::ptrdiff_t>(pos));
+    if (x.gen != gen) return;
+    x.rx.erase(x.rx.begin(), x.rx.begin() + static_cast<std::ptrdiff_t>(pos));
+    // After a burst (an initial table), do not keep its buffer for the life of
+    // an idle session: thousands of sessions would each pin it.
+    if (x.rx.empty() && x.rx.capacity() > 16 * 1024) std::vector<std::uint8_t>().swap(x.rx);
 }
 
 }  // namespace bgp::fsm::detail

@@ -77,6 +77,7 @@ struct Rib<F>::Impl {
         bool live = false;
         std::size_t paths = 0;
         std::size_t stale = 0;
+        std::size_t rejected = 0;  ///< paths import policy (or a loop) rejected
     };
 
     struct KeyHash {
@@ -98,6 +99,7 @@ struct Rib<F>::Impl {
     std::size_t total_paths = 0;
     std::size_t heap_path_bytes = 0;
     std::vector<PeerSlot> peers;
+    std::uint64_t best_changes = 0;
     std::vector<Feed> feeds;
 
     // Scratch space for the decision (one executor: no sharing).
@@ -352,6 +354,7 @@ struct Rib<F>::Impl {
         Change c;
         c.paths_changed = paths_changed;
         c.best_changed = best_id(e) != before;
+        if (c.best_changed) ++best_changes;
         if (e.n == 0) free_entry(id);
         notify(k, c);
         return c;
@@ -385,6 +388,7 @@ struct Rib<F>::Impl {
                 }
                 const int action = fn(e, i);
                 if (action == 2) {
+                    if (e.begin()[i].out == no_attrs) --live_peer(peer).rejected;
                     release(e.begin()[i]);
                     remove_path(e, i);
                     changed = true;
@@ -429,12 +433,12 @@ PeerId Rib<F>::add_peer(const PeerInfo& info) {
     auto& peers = impl_->peers;
     for (std::size_t i = 1; i < peers.size(); ++i) {
         if (!peers[i].live) {
-            peers[i] = typename Impl::PeerSlot{info, true, 0, 0};
+            peers[i] = typename Impl::PeerSlot{info, true, 0, 0, 0};
             return static_cast<PeerId>(i);
         }
     }
     if (peers.size() > 0xFFFF) throw std::length_error("bgp::rib: more than 65535 peers");
-    peers.push_back(typename Impl::PeerSlot{info, true, 0, 0});
+    peers.push_back(typename Impl::PeerSlot{info, true, 0, 0, 0});
     return static_cast<PeerId>(peers.size() - 1);
 }
 
@@ -487,6 +491,8 @@ Change Rib<F>::announce(PeerId peer, const wire::Prefix& prefix, std::uint32_t p
         m.store.ref(out);
         m.release(p);
         if (p.stale()) --slot.stale;
+        if (p.out == no_attrs) --slot.rejected;
+        if (out == no_attrs) ++slot.rejected;
         p.in_ = in;
         p.out = out;
         return m.finish(id, before, true);
@@ -501,6 +507,7 @@ Change Rib<F>::announce(PeerId peer, const wire::Prefix& prefix, std::uint32_t p
     m.store.ref(out);
     m.add_path(e, p);
     ++slot.paths;
+    if (out == no_attrs) ++slot.rejected;
     return m.finish(id, before, true);
 }
 
@@ -517,6 +524,7 @@ Change Rib<F>::withdraw(PeerId peer, const wire::Prefix& prefix, std::uint32_t p
         const Path p = e.begin()[i];
         if (p.peer != peer || p.path_id != path_id) continue;
         if (p.stale()) --slot.stale;
+        if (p.out == no_attrs) --slot.rejected;
         --slot.paths;
         m.release(p);
         m.remove_path(e, i);
@@ -601,6 +609,8 @@ std::size_t Rib<F>::reimport(PeerId peer, const ImportFn& import) {
             check_loops(m.config, slot.info, m.store, p.in()) != Ineligible::none)
             out = no_attrs;
         if (out == p.out) return 0;
+        if (p.out == no_attrs) --slot.rejected;
+        if (out == no_attrs) ++slot.rejected;
         m.store.ref(out);
         m.store.unref(p.out);
         p.out = out;
@@ -708,6 +718,17 @@ std::size_t Rib<F>::peer_path_count(PeerId peer) const {
 template <class F>
 std::size_t Rib<F>::peer_stale_count(PeerId peer) const {
     return impl_->live_peer(peer).stale;
+}
+
+template <class F>
+std::uint64_t Rib<F>::best_path_changes() const {
+    return impl_->best_changes;
+}
+
+template <class F>
+std::size_t Rib<F>::peer_accepted_count(PeerId peer) const {
+    const auto& slot = impl_->live_peer(peer);
+    return slot.paths - slot.rejected;
 }
 
 template <class F>

@@ -380,6 +380,22 @@ void UpdateGroup<F>::sync(const wire::Prefix& prefix, std::span<const Advertisem
                 m.add_change(key, m.slots[i].path_id, no_attrs);
 }
 
+template <class F>
+void UpdateGroup<F>::sync_best(const wire::Prefix& prefix, AttrId attrs) {
+    Impl& m = *impl_;
+    if (!F::matches(prefix) || m.add_path) return;
+    const auto key = F::key(prefix);
+    m.drop_changes(key);  // whatever was queued, the new state replaces it
+    const std::uint32_t s = m.find_slot(key, 0);
+    if (attrs == no_attrs) {
+        if (s != Impl::end) m.add_change(key, 0, no_attrs);
+        return;
+    }
+    if (s != Impl::end && m.slots[s].attrs == attrs) return;  // the members have it already
+    m.store.ref(attrs);
+    m.add_change(key, 0, attrs);
+}
+
 namespace {
 
 std::vector<Bytes> bytes_of(std::vector<Encoded> items) {

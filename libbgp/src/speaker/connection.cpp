@@ -11,11 +11,9 @@ namespace asio = boost::asio;
 using boost::system::error_code;
 
 Connection::Connection(asio::ip::tcp::socket socket, std::size_t queue_limit)
-    : socket_(std::move(socket)),
-      linger_timer_(socket_.get_executor()),
-      queue_limit_(queue_limit),
-      read_buffer_(64 * 1024) {
+    : socket_(std::move(socket)), linger_timer_(socket_.get_executor()), queue_limit_(queue_limit) {
     error_code ec;
+    socket_.non_blocking(true, ec);  // read() drains the socket until it would block
     local_ = socket_.local_endpoint(ec);
     remote_ = socket_.remote_endpoint(ec);
 }
@@ -27,10 +25,38 @@ void Connection::start(Callbacks callbacks) {
     read();
 }
 
+namespace {
+
+/// One receive buffer for every connection of the thread. A connection waits
+/// until its socket is readable (async_wait), then reads into this buffer and
+/// hands the octets on at once: no 64 KiB buffer held per session while it
+/// waits (200 idle sessions would pin 12.5 MiB).
+std::vector<std::uint8_t>& shared_read_buffer() {
+    thread_local std::vector<std::uint8_t> buffer(64 * 1024);
+    return buffer;
+}
+
+/// Reads per readiness event before yielding to the other sessions.
+constexpr int reads_per_wakeup = 4;
+
+}  // namespace
+
 void Connection::read() {
-    socket_.async_read_some(asio::buffer(read_buffer_), [self = shared_from_this()](error_code ec,
-                                                                                    std::size_t n) {
+    socket_.async_wait(asio::socket_base::wait_read, [self = shared_from_this()](error_code ec) {
         if (self->closed_) return;
+        auto& buffer = shared_read_buffer();
+        for (int i = 0; i < reads_per_wakeup && !ec; ++i) {
+            const std::size_t n = self->socket_.read_some(asio::buffer(buffer), ec);
+            if (ec == asio::error::would_block || ec == asio::error::try_again) {
+                ec = {};
+                break;
+            }
+            if (ec) break;
+            if (!self->closing_ && !self->failed_ && self->callbacks_.on_data)
+                self->callbacks_.on_data(std::span<const std::uint8_t>(buffer.data(), n));
+            if (self->closed_ || self->failed_) return;
+            if (n < buffer.size()) break;  // drained
+        }
         if (ec) {
             if (self->closing_) {
                 self->finish_close();  // EOF after our half-close: done
@@ -40,8 +66,6 @@ void Connection::read() {
                                               : "read error: " + ec.message());
             return;
         }
-        if (!self->closing_ && !self->failed_ && self->callbacks_.on_data)
-            self->callbacks_.on_data(std::span<const std::uint8_t>(self->read_buffer_.data(), n));
         if (!self->closed_ && !self->failed_) self->read();  // closing: discard until EOF
     });
 }

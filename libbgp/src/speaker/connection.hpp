@@ -73,7 +73,6 @@ class Connection : public std::enable_shared_from_this<Connection> {
     bool closed_ = false;
     Callbacks callbacks_;
     std::function<void()> on_closed_;
-    std::vector<std::uint8_t> read_buffer_;
 };
 
 }  // namespace bgp::speaker_detail

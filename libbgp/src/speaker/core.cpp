@@ -1,5 +1,6 @@
 #include "speaker/core.hpp"
 
+#include <limits>
 #include <set>
 #include <stdexcept>
 #include <utility>
@@ -10,20 +11,6 @@
 namespace bgp::speaker_detail {
 
 namespace {
-
-template <class Subs, class... Args>
-void notify(const Subs& subs, Logger& log, const Args&... args) {
-    auto copy = subs.list;  // a handler may unsubscribe (or subscribe) while we iterate
-    for (const auto& [id, handler] : copy) {
-        try {
-            (*handler)(args...);
-        } catch (const std::exception& e) {
-            log.log(LogLevel::error, "event handler {} threw: {}", id, e.what());
-        } catch (...) {
-            log.log(LogLevel::error, "event handler {} threw", id);
-        }
-    }
-}
 
 bool transport_differs(const PeerConfig& a, const PeerConfig& b) {
     return a.port != b.port || a.local_address != b.local_address || a.password != b.password ||
@@ -199,6 +186,11 @@ void Core::on_state(const PeerPtr& peer, const fsm::StateChangeAction& change, T
         const auto described = reason.notification->describe();
         if (why.find(described) == std::string::npos) why += (why.empty() ? "" : ": ") + described;
     }
+    if (reason.notification && (change.to == fsm::State::idle || change.to == fsm::State::active)) {
+        const bool sent = reason.kind != fsm::Reason::Kind::notification_received;
+        ++(sent ? peer->notifications_sent : peer->notifications_received);
+        ++notifications_[{sent, reason.notification->code, reason.notification->subcode}];
+    }
     if (change.to == fsm::State::established) {
         peer->established_since = now;
         if (const auto* n = peer->session.negotiated()) peer->learnt_as = n->peer_as;
@@ -370,10 +362,8 @@ void Core::pump(const PeerPtr& peer, TimePoint now) {
 }
 
 void Core::export_change(const wire::Prefix& prefix, TimePoint now) {
-    if (config_.forward_routes) {
-        rib_changed(now);  // local routes reach the peers through the RIB
-        return;
-    }
+    rib_changed(now);  // with forward_routes, local routes reach the peers through the RIB
+    if (config_.forward_routes) return;
     const auto family = family_of(prefix);
     auto snapshot = peers_;  // handlers may add or remove peers
     for (const auto& [addr, peer] : snapshot) {
@@ -498,6 +488,7 @@ void Core::change_peer(PeerConfig config, TimePoint now) {
     // routes as received): no session reset.
     if (import_changed && !peer->removed) {
         auto& r = *routing_;
+        export_caches_clear();
         if (peer->rib4) r.rib4.set_peer(*peer->rib4, peer_info(*peer, wire::ipv4_unicast));
         if (peer->rib6) r.rib6.set_peer(*peer->rib6, peer_info(*peer, wire::ipv6_unicast));
         rib_reimport(peer);
@@ -592,6 +583,9 @@ std::optional<PeerStatus> Core::peer(const wire::IpAddress& address) const {
     }
     s.updates_received = p->updates_received;
     s.updates_sent = p->updates_sent;
+    s.families = family_counts(*p);
+    s.notifications_sent = p->notifications_sent;
+    s.notifications_received = p->notifications_received;
     auto info = transport_.info(address);
     s.write_queue_bytes = info.write_queue_bytes;
     s.local_endpoint = std::move(info.local_endpoint);
@@ -736,6 +730,19 @@ SubscriptionId Core::on_update(Speaker::UpdateHandler handler) {
     return id;
 }
 
+SubscriptionId Core::on_best_path(Speaker::BestPathHandler handler) {
+    const auto id = next_subscription_++;
+    best_subs_.list.emplace_back(id,
+                                 std::make_shared<Speaker::BestPathHandler>(std::move(handler)));
+    if (!best_feed4_) {
+        rib::FeedOptions o;
+        o.max_pending = std::numeric_limits<std::size_t>::max();  // polled after every change
+        best_feed4_ = routing_->rib4.subscribe(o);
+        best_feed6_ = routing_->rib6.subscribe(o);
+    }
+    return id;
+}
+
 bool Core::unsubscribe(SubscriptionId id) {
     auto drop = [id](auto& subs) {
         for (auto it = subs.list.begin(); it != subs.list.end(); ++it)
@@ -745,6 +752,15 @@ bool Core::unsubscribe(SubscriptionId id) {
             }
         return false;
     };
+    if (drop(best_subs_)) {
+        if (best_subs_.list.empty() && best_feed4_) {
+            routing_->rib4.unsubscribe(*best_feed4_);
+            routing_->rib6.unsubscribe(*best_feed6_);
+            best_feed4_.reset();
+            best_feed6_.reset();
+        }
+        return true;
+    }
     return drop(state_subs_) || drop(route_subs_) || drop(update_subs_);
 }
 

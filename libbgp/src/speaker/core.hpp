@@ -14,6 +14,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <vector>
 
 #include "bgp/fsm/session.hpp"
@@ -115,6 +116,8 @@ class Core {
     [[nodiscard]] std::vector<ReceivedRoute> received_routes(const wire::IpAddress& address) const;
     [[nodiscard]] std::vector<RibRoute> rib(wire::Family family,
                                             std::optional<wire::Prefix> prefix = {}) const;
+    [[nodiscard]] std::vector<RibRoute> best_routes(wire::Family family) const;
+    [[nodiscard]] SpeakerStats stats() const;
 
     // Transport events.
     void tcp_connected(const wire::IpAddress& peer, TimePoint now);
@@ -142,6 +145,7 @@ class Core {
     SubscriptionId on_state_change(Speaker::StateHandler handler);
     SubscriptionId on_route(Speaker::RouteHandler handler);
     SubscriptionId on_update(Speaker::UpdateHandler handler);
+    SubscriptionId on_best_path(Speaker::BestPathHandler handler);
     bool unsubscribe(SubscriptionId id);
 
   private:
@@ -192,8 +196,14 @@ class Core {
     void rib_reexport(const PeerPtr& peer, TimePoint now);
     void rib_stale(const PeerPtr& peer, const fsm::GrStaleAction& action);
     void rib_local(const wire::Prefix& prefix, const wire::PathAttributes* attributes);
-    /// Hands the RIB's changes to the forwarding peers (forward_routes).
+    /// Hands the RIB's changes to the forwarding peers (forward_routes) and
+    /// the best-path subscribers.
     void rib_changed(TimePoint now);
+    /// Reports the best-path changes queued since the last call (on_best_path).
+    void best_changed();
+    template <class F>
+    [[nodiscard]] RibRoute rib_route(const rib::Rib<F>& rib, const rib::Route& route) const;
+    [[nodiscard]] std::vector<FamilyCounts> family_counts(const Peer& peer) const;
     // Update groups (groups.cpp), with forward_routes.
     /// The peer joins a group per family (its initial table: End-of-RIB after).
     void groups_join(const PeerPtr& peer);
@@ -205,6 +215,10 @@ class Core {
     void groups_regroup(const PeerPtr& peer, TimePoint now);
     /// Every group re-syncs every prefix (policies changed).
     void groups_resync_all();
+    /// Drops the groups' export caches (a peer's description or the policies changed).
+    void export_caches_clear();
+    /// Entries per group's export cache before it starts afresh.
+    static constexpr std::size_t max_export_cache = 1u << 16;
     /// Sends what the groups of this peer have, as far as the queues allow.
     void groups_pump(const PeerPtr& peer, TimePoint now);
     void groups_pump_all(TimePoint now);
@@ -226,6 +240,14 @@ class Core {
                                                             const wire::Prefix& prefix);
     template <class F>
     void group_sync(Group<F>& group, const wire::Prefix& prefix);
+    /// The group sends the best path only and has no export policy: its
+    /// export is a function of (source peer, attributes), cached.
+    template <class F>
+    static bool group_fast(const Group<F>& group);
+    /// group_sync() for such a group, given the prefix's best path.
+    template <class F>
+    void group_sync_best(Group<F>& group, const wire::Prefix& prefix,
+                         const std::optional<rib::Route>& best);
     template <class F>
     [[nodiscard]] GroupKey group_key(const Peer& peer) const;
     template <class F>
@@ -251,6 +273,12 @@ class Core {
     Subscribers<Speaker::StateHandler> state_subs_;
     Subscribers<Speaker::RouteHandler> route_subs_;
     Subscribers<Speaker::UpdateHandler> update_subs_;
+    Subscribers<Speaker::BestPathHandler> best_subs_;
+    /// RIB feeds of best-path changes while best_subs_ is not empty.
+    std::optional<rib::FeedId> best_feed4_;
+    std::optional<rib::FeedId> best_feed6_;
+    /// NOTIFICATIONs that ended sessions: (sent, code, subcode) -> count.
+    std::map<std::tuple<bool, std::uint8_t, std::uint8_t>, std::uint64_t> notifications_;
     SubscriptionId next_subscription_ = 1;
 };
 

@@ -1,9 +1,11 @@
 // The per-peer state of the speaker's core (private to src/speaker/).
 #pragma once
 
+#include <exception>
 #include <memory>
 #include <optional>
 #include <set>
+#include <unordered_map>
 #include <vector>
 
 #include "bgp/policy/max_prefix.hpp"
@@ -12,6 +14,21 @@
 #include "speaker/core.hpp"
 
 namespace bgp::speaker_detail {
+
+/// Calls every subscriber; a handler that throws is logged, not propagated.
+template <class Subs, class... Args>
+inline void notify(const Subs& subs, Logger& log, const Args&... args) {
+    auto copy = subs.list;  // a handler may unsubscribe (or subscribe) while we iterate
+    for (const auto& [id, handler] : copy) {
+        try {
+            (*handler)(args...);
+        } catch (const std::exception& e) {
+            log.log(LogLevel::error, "event handler {} threw: {}", id, e.what());
+        } catch (...) {
+            log.log(LogLevel::error, "event handler {} threw", id);
+        }
+    }
+}
 
 /// The default chain: every route accepted unchanged (no policy to run).
 [[nodiscard]] inline bool accepts_all(const policy::PolicyChain& chain) {
@@ -32,6 +49,8 @@ struct Core::Peer {
     std::uint32_t learnt_as = 0;
     std::uint64_t updates_received = 0;
     std::uint64_t updates_sent = 0;
+    std::uint64_t notifications_sent = 0;
+    std::uint64_t notifications_received = 0;
     // Export pacing: prefixes whose current state (announced_ or withdrawn) is
     // still to be sent, and the markers due once they are.
     std::set<wire::Prefix> dirty;
@@ -81,10 +100,30 @@ struct Core::GroupKey {
 /// representative peer; split horizon by ORIGINATOR_ID (rib::Encoded).
 template <class F>
 struct Core::Group {
-    Group(rib::AttrStore& store, GroupKey k, bool add_path, wire::CodecOptions opts)
-        : key(std::move(k)), ug(store, add_path, std::move(opts)) {}
+    Group(rib::AttrStore& s, GroupKey k, bool path_ids, wire::CodecOptions opts)
+        : key(std::move(k)), ug(s, path_ids, std::move(opts)), store(s), add_path(path_ids) {}
+    ~Group() { clear_export_cache(); }
+    Group(const Group&) = delete;
+    Group& operator=(const Group&) = delete;
+
     GroupKey key;
     rib::UpdateGroup<F> ug;
+    rib::AttrStore& store;
+    bool add_path = false;  ///< path ids on the wire (RFC 7911)
+    /// Export results without export policy or ADD-PATH, by (source peer,
+    /// post-policy attributes): the attributes as exported to this group, or
+    /// no_attrs when the export rules refuse the path. A reflector exports a
+    /// million prefixes with a few attribute sets: this spares building and
+    /// interning the exported set per prefix. References are held on both
+    /// ids; cleared when peers or policies change (Core::export_caches_clear).
+    std::unordered_map<std::uint64_t, rib::AttrId> export_cache;
+    void clear_export_cache() {
+        for (const auto& [k, out] : export_cache) {
+            store.unref(static_cast<rib::AttrId>(k & 0xFFFFFFFFu));
+            store.unref(out);
+        }
+        export_cache.clear();
+    }
     rib::PeerId rep = 0;           ///< whose view the RIB's export rules compute
     bool own_rep = false;          ///< rep is the group's own (virtual) RIB peer
     std::set<wire::Prefix> dirty;  ///< prefixes to re-sync from the Loc-RIB

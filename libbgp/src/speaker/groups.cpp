@@ -113,6 +113,7 @@ void Core::group_join(const PeerPtr& peer, bool eor) {
             auto info = peer_info(*peer, F::family);
             info.address = wire::IpAddress{};
             info.router_id = 0;
+            export_caches_clear();
             g->rep = rib.add_peer(info);
             g->own_rep = true;
         }
@@ -137,7 +138,10 @@ void Core::group_leave(const PeerPtr& peer) {
         return !p || p == peer;
     });
     if (!g->members.empty()) return;
-    if (g->own_rep) rib_of<F>().remove_peer(g->rep);
+    if (g->own_rep) {
+        export_caches_clear();
+        rib_of<F>().remove_peer(g->rep);
+    }
     std::erase(groups_of<F>(), g);
 }
 
@@ -166,9 +170,60 @@ std::vector<rib::Advertisement> Core::group_ads(const Group<F>& g, const wire::P
 }
 
 template <class F>
+bool Core::group_fast(const Group<F>& g) {
+    return !g.add_path && g.key.add_path.mode == rib::AddPathSend::Mode::best_only &&
+           g.key.export_routes && accepts_all(g.key.export_policy);
+}
+
+template <class F>
 void Core::group_sync(Group<F>& g, const wire::Prefix& prefix) {
+    if (group_fast(g)) {
+        group_sync_best(g, prefix, rib_of<F>().best(prefix));
+        return;
+    }
     const auto ads = group_ads(g, prefix);
     g.ug.sync(prefix, ads);
+}
+
+template <class F>
+void Core::group_sync_best(Group<F>& g, const wire::Prefix& prefix,
+                           const std::optional<rib::Route>& best) {
+    // Best path only, no export policy: the exported attributes depend on the
+    // source peer and the attribute set alone (rib::advertisements' rules).
+    if (!best || best->ineligible != rib::Ineligible::none || best->attrs == rib::no_attrs) {
+        g.ug.sync_best(prefix, rib::no_attrs);
+        return;
+    }
+    const auto cache_key = (std::uint64_t{best->peer} << 32) | best->attrs;
+    auto it = g.export_cache.find(cache_key);
+    if (it == g.export_cache.end()) {
+        auto& rib = rib_of<F>();
+        if (g.export_cache.size() >= max_export_cache) g.clear_export_cache();
+        const auto& store = rib.store();
+        const auto& local = rib.config();
+        const auto& target = rib.peer(g.rep);
+        const auto& from = rib.peer(best->peer);
+        rib::AttrId out = rib::no_attrs;
+        if (rib::export_check(local, best->peer, from, g.rep, target, store.get(best->attrs)) ==
+            rib::ExportBlock::none)
+            out = rib.store().intern(rib::export_attributes(local, best->peer == rib::local_peer,
+                                                            from, target, store, best->attrs));
+        rib.store().ref(best->attrs);
+        it = g.export_cache.emplace(cache_key, out).first;
+    }
+    g.ug.sync_best(prefix, it->second);
+}
+
+template void Core::group_sync_best<rib::Ipv4>(Group<rib::Ipv4>&, const wire::Prefix&,
+                                               const std::optional<rib::Route>&);
+template void Core::group_sync_best<rib::Ipv6>(Group<rib::Ipv6>&, const wire::Prefix&,
+                                               const std::optional<rib::Route>&);
+template bool Core::group_fast<rib::Ipv4>(const Group<rib::Ipv4>&);
+template bool Core::group_fast<rib::Ipv6>(const Group<rib::Ipv6>&);
+
+void Core::export_caches_clear() {
+    for (const auto& g : groups4_) g->clear_export_cache();
+    for (const auto& g : groups6_) g->clear_export_cache();
 }
 
 template <class F>
@@ -332,6 +387,7 @@ void Core::groups_regroup(const PeerPtr& peer, TimePoint now) {
 }
 
 void Core::groups_resync_all() {
+    export_caches_clear();
     for (const auto& g : groups4_)
         routing_->rib4.for_each_best([&](const rib::Route& r) { g->dirty.insert(r.prefix); });
     for (const auto& g : groups6_)

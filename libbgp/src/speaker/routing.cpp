@@ -71,6 +71,7 @@ rib::PeerInfo Core::peer_info(const Peer& peer, wire::Family family) const {
 
 void Core::rib_up(const PeerPtr& peer) {
     auto& r = *routing_;
+    export_caches_clear();  // its id may be new, or its description changed
     auto reg = [&](auto& rib, std::optional<rib::PeerId>& id, wire::Family f) {
         const auto info = peer_info(*peer, f);
         if (id)
@@ -90,6 +91,7 @@ void Core::rib_drop(const PeerPtr& peer, std::span<const wire::Family> families)
             if (x == f) return true;
         return false;
     };
+    export_caches_clear();  // its ids will be reused
     if (peer->rib4 && in(wire::ipv4_unicast)) r.rib4.remove_peer(*std::exchange(peer->rib4, {}));
     if (peer->rib6 && in(wire::ipv6_unicast)) r.rib6.remove_peer(*std::exchange(peer->rib6, {}));
 }
@@ -147,33 +149,35 @@ policy::Context Core::import_context(const Peer& peer) const {
 
 void Core::rib_update(const PeerPtr& peer, const wire::Update& update) {
     auto& r = *routing_;
-    rib::ImportPolicy import;
+    rib::ImportPolicy policy_fn;
     if (!accepts_all(peer->config.import_policy)) {
         auto importer = std::make_shared<Importer>(
             r.store, config_.policies, peer->config.import_policy, import_context(*peer));
-        import = [importer](const wire::Prefix& p, rib::AttrId in) { return (*importer)(p, in);
-    };
+        policy_fn = [importer](const wire::Prefix& p, rib::AttrId in) {
+            return (*importer)(p, in);
+        };
+    }
+    if (peer->rib4) (void)rib::apply_update(r.rib4, *peer->rib4, update, policy_fn);
+    if (peer->rib6) (void)rib::apply_update(r.rib6, *peer->rib6, update, policy_fn);
 }
-if (peer->rib4) (void)rib::apply_update(r.rib4, *peer->rib4, update, import);
-if (peer->rib6) (void)rib::apply_update(r.rib6, *peer->rib6, update, import);
-}  // namespace bgp::speaker_detail
 
 void Core::rib_reimport(const PeerPtr& peer) {
     auto& r = *routing_;
     auto importer = std::make_shared<Importer>(r.store, config_.policies,
                                                peer->config.import_policy, import_context(*peer));
-    const rib::ImportPolicy import = [importer](const wire::Prefix& p, rib::AttrId in) {
+    const rib::ImportPolicy policy_fn = [importer](const wire::Prefix& p, rib::AttrId in) {
         return (*importer)(p, in);
     };
     std::size_t changed = 0;
-    if (peer->rib4) changed += r.rib4.reimport(*peer->rib4, import);
-    if (peer->rib6) changed += r.rib6.reimport(*peer->rib6, import);
+    if (peer->rib4) changed += r.rib4.reimport(*peer->rib4, policy_fn);
+    if (peer->rib6) changed += r.rib6.reimport(*peer->rib6, policy_fn);
     log_.log(LogLevel::info, "peer {}: import policy re-applied: {} path(s) changed",
              peer->config.address.to_string(), changed);
 }
 
 void Core::rib_reexport(const PeerPtr& peer, TimePoint now) {
     auto& r = *routing_;
+    export_caches_clear();
     if (peer->rib4) r.rib4.set_peer(*peer->rib4, peer_info(*peer, wire::ipv4_unicast));
     if (peer->rib6) r.rib6.set_peer(*peer->rib6, peer_info(*peer, wire::ipv6_unicast));
     if (!config_.forward_routes || peer->session.state() != fsm::State::established) return;
@@ -250,15 +254,29 @@ void Core::rib_local(const wire::Prefix& prefix, const wire::PathAttributes* att
 }
 
 void Core::rib_changed(TimePoint now) {
+    if (best_feed4_) best_changed();
     if (!config_.forward_routes) return;
     auto& r = *routing_;
+    // Groups that send the best path only with no export policy take the
+    // change at once (their UpdateGroup coalesces queued changes per prefix
+    // and paces the sending); the others re-sync the prefix when they pump.
     r.rib4.poll(r.feed4, std::numeric_limits<std::size_t>::max(),
-                [&](const wire::Prefix& prefix, const auto&) {
-                    for (const auto& g : groups4_) g->dirty.insert(prefix);
+                [&](const wire::Prefix& prefix, const std::optional<rib::Route>& best) {
+                    for (const auto& g : groups4_) {
+                        if (group_fast(*g))
+                            group_sync_best(*g, prefix, best);
+                        else
+                            g->dirty.insert(prefix);
+                    }
                 });
     r.rib6.poll(r.feed6, std::numeric_limits<std::size_t>::max(),
-                [&](const wire::Prefix& prefix, const auto&) {
-                    for (const auto& g : groups6_) g->dirty.insert(prefix);
+                [&](const wire::Prefix& prefix, const std::optional<rib::Route>& best) {
+                    for (const auto& g : groups6_) {
+                        if (group_fast(*g))
+                            group_sync_best(*g, prefix, best);
+                        else
+                            g->dirty.insert(prefix);
+                    }
                 });
     groups_pump_all(now);
 }
@@ -359,45 +377,117 @@ std::pair<std::size_t, std::size_t> Core::rib_counts(const Peer& peer) const {
     return {routes, stale};
 }
 
+template <class F>
+RibRoute Core::rib_route(const rib::Rib<F>& rib, const rib::Route& route) const {
+    const auto& store = routing_->store;
+    RibRoute x;
+    x.prefix = route.prefix;
+    if (route.peer != rib::local_peer) {
+        const auto& info = rib.peer(route.peer);
+        x.peer = info.address;
+        x.peer_as = info.asn;
+    }
+    x.path_id = route.path_id;
+    if (route.attrs != rib::no_attrs) x.attributes = store.materialize(route.attrs);
+    x.attributes.mp_reach.reset();
+    if (!x.attributes.next_hop && route.attrs != rib::no_attrs) {
+        const auto& nh = store.next_hop(store.get(route.attrs));
+        if (!nh.is_unspecified()) x.attributes.next_hop = nh;
+    }
+    x.best = route.best;
+    x.multipath = route.multipath;
+    x.stale = route.stale;
+    if (route.best)
+        x.reason = std::string(rib::reason_name(route.reason));
+    else if (route.ineligible != rib::Ineligible::none)
+        x.reason = std::string(rib::ineligible_name(route.ineligible));
+    return x;
+}
+
 std::vector<RibRoute> Core::rib(wire::Family family, std::optional<wire::Prefix> prefix) const {
     std::vector<RibRoute> out;
-    const auto& r = *routing_;
-    auto convert = [&](const auto& rib, const rib::Route& route) {
-        RibRoute x;
-        x.prefix = route.prefix;
-        if (route.peer != rib::local_peer) {
-            const auto& info = rib.peer(route.peer);
-            x.peer = info.address;
-            x.peer_as = info.asn;
-        }
-        x.path_id = route.path_id;
-        if (route.attrs != rib::no_attrs) x.attributes = r.store.materialize(route.attrs);
-        x.attributes.mp_reach.reset();
-        if (!x.attributes.next_hop && route.attrs != rib::no_attrs) {
-            const auto& nh = r.store.next_hop(r.store.get(route.attrs));
-            if (!nh.is_unspecified()) x.attributes.next_hop = nh;
-        }
-        x.best = route.best;
-        x.multipath = route.multipath;
-        x.stale = route.stale;
-        if (route.best)
-            x.reason = std::string(rib::reason_name(route.reason));
-        else if (route.ineligible != rib::Ineligible::none)
-            x.reason = std::string(rib::ineligible_name(route.ineligible));
-        out.push_back(std::move(x));
-    };
     auto walk = [&](const auto& rib) {
         if (prefix) {
-            for (const auto& route : rib.paths(*prefix)) convert(rib, route);
+            for (const auto& route : rib.paths(*prefix)) out.push_back(rib_route(rib, route));
             return;
         }
         std::vector<wire::Prefix> prefixes;
         rib.for_each_best([&](const rib::Route& route) { prefixes.push_back(route.prefix); });
         for (const auto& p : prefixes)
-            for (const auto& route : rib.paths(p)) convert(rib, route);
+            for (const auto& route : rib.paths(p)) out.push_back(rib_route(rib, route));
     };
+    const auto& r = *routing_;
     if (family == wire::ipv4_unicast && (!prefix || prefix->afi() == wire::Afi::ipv4)) walk(r.rib4);
     if (family == wire::ipv6_unicast && (!prefix || prefix->afi() == wire::Afi::ipv6)) walk(r.rib6);
+    return out;
+}
+
+std::vector<RibRoute> Core::best_routes(wire::Family family) const {
+    std::vector<RibRoute> out;
+    auto walk = [&](const auto& rib) {
+        rib.for_each_best([&](const rib::Route& route) { out.push_back(rib_route(rib, route)); });
+    };
+    if (family == wire::ipv4_unicast) walk(routing_->rib4);
+    if (family == wire::ipv6_unicast) walk(routing_->rib6);
+    return out;
+}
+
+void Core::best_changed() {
+    std::vector<BestPathEvent> events;
+    auto drain = [&](auto& rib, rib::FeedId feed, wire::Family family) {
+        rib.poll(feed, std::numeric_limits<std::size_t>::max(),
+                 [&](const wire::Prefix& prefix, const std::optional<rib::Route>& best) {
+                     BestPathEvent ev;
+                     ev.family = family;
+                     ev.prefix = prefix;
+                     if (best) ev.best = rib_route(rib, *best);
+                     events.push_back(std::move(ev));
+                 });
+    };
+    drain(routing_->rib4, *best_feed4_, wire::ipv4_unicast);
+    drain(routing_->rib6, *best_feed6_, wire::ipv6_unicast);
+    for (const auto& ev : events) notify(best_subs_, log_, ev);
+}
+
+SpeakerStats Core::stats() const {
+    const auto& r = *routing_;
+    SpeakerStats s;
+    s.best_path_changes = r.rib4.best_path_changes() + r.rib6.best_path_changes();
+    for (const auto& [key, count] : notifications_)
+        s.notifications.push_back(
+            NotificationCount{std::get<0>(key), std::get<1>(key), std::get<2>(key), count});
+    s.prefixes_ipv4 = r.rib4.prefix_count();
+    s.paths_ipv4 = r.rib4.path_count();
+    s.prefixes_ipv6 = r.rib6.prefix_count();
+    s.paths_ipv6 = r.rib6.path_count();
+    return s;
+}
+
+std::vector<FamilyCounts> Core::family_counts(const Peer& peer) const {
+    const auto* n = peer.session.negotiated();
+    const bool up = n != nullptr && peer.session.state() == fsm::State::established;
+    const auto& families = up ? n->families : peer.config.session.families;
+    std::vector<FamilyCounts> out;
+    for (const auto& family : families) {
+        FamilyCounts c;
+        c.family = family;
+        auto count = [&](const auto& rib, const std::optional<rib::PeerId>& id, const auto& group) {
+            if (id && rib.has_peer(*id)) {
+                c.received = rib.peer_path_count(*id);
+                c.accepted = rib.peer_accepted_count(*id);
+            }
+            if (!up || !peer.config.export_routes) return;
+            if (config_.forward_routes) {
+                if (group) c.advertised = group->ug.size();
+            } else {
+                for (const auto& [prefix, attrs] : announced_)
+                    if (family_of(prefix) == family) ++c.advertised;
+            }
+        };
+        if (family == wire::ipv4_unicast) count(routing_->rib4, peer.rib4, peer.g4);
+        if (family == wire::ipv6_unicast) count(routing_->rib6, peer.rib6, peer.g6);
+        out.push_back(c);
+    }
     return out;
 }
 

@@ -679,6 +679,16 @@ SubscriptionId Speaker::on_state_change(StateHandler handler) {
     return impl_->core_.on_state_change(std::move(handler));
 }
 
+std::vector<RibRoute> Speaker::best_routes(wire::Family family) const {
+    return impl_->core_.best_routes(family);
+}
+
+SpeakerStats Speaker::stats() const { return impl_->core_.stats(); }
+
+SubscriptionId Speaker::on_best_path(BestPathHandler handler) {
+    return impl_->core_.on_best_path(std::move(handler));
+}
+
 SubscriptionId Speaker::on_route(RouteHandler handler) {
     return impl_->core_.on_route(std::move(handler));
 }

@@ -300,6 +300,18 @@ TEST_CASE("mapping onto SpeakerConfig, PeerConfig and DynamicPeerConfig", "[refl
     CHECK(bgp::reflector::to_speaker_config(parse_config("router-id: 10.0.0.7\nasn: 1\n"))
               .cluster_id == ip("10.0.0.7").v4_value());  // default: the router id
 
+    // `::` listens on IPv4 too (a second socket, 0.0.0.0, on that port) unless listed.
+    const auto any = bgp::reflector::to_speaker_config(
+        parse_config("router-id: 10.0.0.7\nasn: 1\nlisten: { address: \"::\", port: 1179 }\n"));
+    REQUIRE(any.listen.size() == 2);
+    CHECK(any.listen[0].address == ip("::"));
+    CHECK(any.listen[1].address == ip("0.0.0.0"));
+    CHECK(any.listen[1].port == 1179);
+    const auto both = bgp::reflector::to_speaker_config(
+        parse_config("router-id: 10.0.0.7\nasn: 1\nlisten:\n  - { address: \"::\" }\n"
+                     "  - { address: 0.0.0.0 }\n"));
+    CHECK(both.listen.size() == 2);
+
     const bgp::PeerConfig p = bgp::reflector::to_peer_config(c, c.neighbors[0]);
     CHECK(p.address == ip("10.0.0.2"));
     CHECK(p.port == 1790);

@@ -166,7 +166,11 @@ class Rib {
     [[nodiscard]] std::size_t path_count() const;
     [[nodiscard]] std::size_t peer_path_count(PeerId peer) const;
     [[nodiscard]] std::size_t peer_stale_count(PeerId peer) const;
+    /// The peer's paths that import policy accepted (and no loop rule refused).
+    [[nodiscard]] std::size_t peer_accepted_count(PeerId peer) const;
     [[nodiscard]] RibMemory memory() const;
+    /// Prefixes whose best path changed (or vanished), counted once per change.
+    [[nodiscard]] std::uint64_t best_path_changes() const;
 
     // ---- change feed ------------------------------------------------------
     /// A consumer of route changes. Each prefix is queued at most once: a

@@ -99,6 +99,10 @@ class UpdateGroup {
     /// The prefix should now be advertised exactly as `ads` (empty: withdrawn).
     /// Without ADD-PATH only the first advertisement counts.
     void sync(const wire::Prefix& prefix, std::span<const Advertisement> ads);
+    /// sync() of a group without ADD-PATH, with the exported attributes
+    /// already interned in the group's store (`attrs`; no_attrs: nothing to
+    /// advertise). The group takes its own reference.
+    void sync_best(const wire::Prefix& prefix, AttrId attrs);
 
     /// Packs queued changes into encoded UPDATEs, withdrawals first, marks
     /// them advertised and returns them: about `max_bytes` octets at most

@@ -9,6 +9,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "bgp/fsm/negotiate.hpp"
 #include "bgp/fsm/session.hpp"
@@ -78,6 +79,41 @@ struct RibRoute {
 /// "announced", "withdrawn", "stale", "end-of-rib".
 [[nodiscard]] std::string_view to_string(RouteEvent::Kind kind);
 
+/// A prefix's best path changed in the RIB (Speaker::on_best_path).
+struct BestPathEvent {
+    wire::Family family = wire::ipv4_unicast;
+    wire::Prefix prefix;
+    std::optional<RibRoute> best;  ///< unset: the prefix has no route any more
+};
+
+/// Route counts of one family of a peer (PeerStatus::families).
+struct FamilyCounts {
+    wire::Family family = wire::ipv4_unicast;
+    std::size_t received = 0;    ///< paths in its Adj-RIB-In (stale included), before policy
+    std::size_t accepted = 0;    ///< of those, accepted by import policy (and loop checks)
+    std::size_t advertised = 0;  ///< routes advertised to it now (its Adj-RIB-Out)
+};
+
+/// NOTIFICATIONs that ended a session, by direction and error (SpeakerStats).
+struct NotificationCount {
+    bool sent = false;  ///< false: received
+    std::uint8_t code = 0;
+    std::uint8_t subcode = 0;
+    std::uint64_t count = 0;
+};
+
+/// Counters of the whole speaker (Speaker::stats()), since it was constructed.
+struct SpeakerStats {
+    /// Prefixes whose best path changed or vanished (both families; a burst
+    /// of changes to one prefix may count once per change).
+    std::uint64_t best_path_changes = 0;
+    std::vector<NotificationCount> notifications;  ///< ordered by (sent, code, subcode)
+    std::size_t prefixes_ipv4 = 0;
+    std::size_t paths_ipv4 = 0;
+    std::size_t prefixes_ipv6 = 0;
+    std::size_t paths_ipv6 = 0;
+};
+
 /// A snapshot of one peer (Speaker::peers(), Speaker::peer()).
 struct PeerStatus {
     wire::IpAddress address;
@@ -95,6 +131,11 @@ struct PeerStatus {
     std::size_t routes_stale = 0;
     std::uint64_t updates_received = 0;
     std::uint64_t updates_sent = 0;
+    /// Per family of the session (negotiated, or configured when not Established).
+    std::vector<FamilyCounts> families;
+    /// NOTIFICATIONs that ended its sessions (sent by us / received from it).
+    std::uint64_t notifications_sent = 0;
+    std::uint64_t notifications_received = 0;
     std::size_t write_queue_bytes = 0;  ///< bytes waiting to be written to the peer
     /// Local and remote endpoint of the established connection ("" when none).
     std::string local_endpoint;

@@ -64,6 +64,7 @@ class Speaker {
     /// Every UPDATE received in Established, as decoded, before the route
     /// table is changed (for tools that print messages, e.g. bgp-announce).
     using UpdateHandler = std::function<void(const wire::IpAddress& peer, const wire::Update&)>;
+    using BestPathHandler = std::function<void(const BestPathEvent&)>;
 
     /// Validates `config` (throws std::invalid_argument: local_as or router_id
     /// 0). Nothing happens on the network until start().
@@ -137,6 +138,10 @@ class Speaker {
     /// post-import-policy attributes and why the best one won.
     [[nodiscard]] std::vector<RibRoute> rib(wire::Family family,
                                             std::optional<wire::Prefix> prefix = {}) const;
+    /// The Loc-RIB of one family: the best path of every prefix.
+    [[nodiscard]] std::vector<RibRoute> best_routes(wire::Family family) const;
+    /// Counters of the whole speaker (best-path changes, NOTIFICATIONs, RIB sizes).
+    [[nodiscard]] SpeakerStats stats() const;
 
     // ---- our routes ----------------------------------------------------------------
 
@@ -155,6 +160,12 @@ class Speaker {
     SubscriptionId on_state_change(StateHandler handler);
     SubscriptionId on_route(RouteHandler handler);
     SubscriptionId on_update(UpdateHandler handler);
+    /// Best-path changes in the RIB (received and announced routes), one
+    /// event per changed prefix with its new best path, after each batch of
+    /// changes (an UPDATE, a session going down, an announce): a burst of
+    /// changes to one prefix may be reported once, with the latest state.
+    /// With best_routes() first, a consumer mirrors the Loc-RIB.
+    SubscriptionId on_best_path(BestPathHandler handler);
     /// False if unknown. Safe inside a callback.
     bool unsubscribe(SubscriptionId id);
 

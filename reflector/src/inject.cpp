@@ -33,6 +33,8 @@ struct Injector::Impl {
     std::unique_ptr<Speaker> speaker;
     boost::asio::steady_timer timer;
     std::size_t announced = 0;
+    std::size_t announced_v4 = 0;
+    std::size_t announced_v6 = 0;
     std::size_t rejected = 0;
     bool eor_sent = false;
     bool polling = false;
@@ -43,10 +45,26 @@ struct Injector::Impl {
     Impl(boost::asio::io_context& i, InjectOptions o, std::ostream& progress)
         : io(i), options(std::move(o)), out(progress), timer(i) {}
 
+    // Whether every route of each negotiated family is in the neighbour's
+    // Adj-RIB-Out (PeerStatus::families).
+    [[nodiscard]] bool all_advertised(const PeerStatus& st) const {
+        if (st.families.empty()) return false;
+        for (const FamilyCounts& c : st.families) {
+            const std::size_t want = c.family == wire::ipv4_unicast   ? announced_v4
+                                     : c.family == wire::ipv6_unicast ? announced_v6
+                                                                      : 0;
+            if (c.advertised < want) return false;
+        }
+        return true;
+    }
+
     // End-of-RIB goes out right after the initial table, once nothing is
     // queued (bgp::Speaker, RFC 4724 §2); the speaker reports no event for it,
-    // so the session is watched until its write queue is empty and no UPDATE
-    // has been sent for a few polls (at least one per family: the EoRs).
+    // so the session is watched: done once the write queue is empty, nothing
+    // was sent since the last poll (at least one UPDATE per family: the EoRs),
+    // and every route is advertised - or, for routes the speaker does not
+    // send (an IPv6 route over an IPv4 session without an IPv6 next hop),
+    // after a few such quiet polls.
     void poll() {
         timer.expires_after(poll_interval);
         timer.async_wait([this](const boost::system::error_code& ec) {
@@ -61,7 +79,7 @@ struct Injector::Impl {
                               st->updates_sent >= families;
             quiet = idle ? quiet + 1 : 0;
             last_sent = st->updates_sent;
-            if (quiet < quiet_polls) {
+            if (quiet == 0 || (quiet < quiet_polls && !all_advertised(*st))) {
                 poll();
                 return;
             }
@@ -106,8 +124,10 @@ Injector::Injector(boost::asio::io_context& io, const InjectOptions& o, InjectTa
 
     for (auto& r : table.routes) {
         try {
+            const bool v4 = r.prefix.afi() == wire::Afi::ipv4;
             impl_->speaker->announce(std::move(r));
             ++impl_->announced;
+            ++(v4 ? impl_->announced_v4 : impl_->announced_v6);
         } catch (const std::invalid_argument&) {
             ++impl_->rejected;
         }

@@ -165,12 +165,11 @@ ReloadResult Daemon::reload(Config next) {
             log_line(LogLevel::error, fmt::format("reload: neighbor {}: {}", a, e.what()));
         }
     }
-    // A changed range is replaced: the sessions from it restart. So is one that
-    // names policies when the policies changed (the speaker keeps a range's
-    // settings, chains included, for the peers still to come).
-    const auto keep = [&](const DynamicNeighbors& was, const DynamicNeighbors& now) {
-        return was == now && (!r.policies_changed || (now.settings.import_policies.empty() &&
-                                                      now.settings.export_policies.empty()));
+    // A changed range is replaced: the sessions from it restart. New policies
+    // alone do not: set_policies() above re-chained the range's settings and
+    // its peers in place.
+    const auto keep = [](const DynamicNeighbors& was, const DynamicNeighbors& now) {
+        return was == now;
     };
     for (const auto& entry : old_ranges) {
         auto now = new_ranges.find(entry.first);

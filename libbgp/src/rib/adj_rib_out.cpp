@@ -2,6 +2,7 @@
 // RFC 7911).
 #include "bgp/rib/adj_rib_out.hpp"
 
+#include "rib/chunked_vector.hpp"
 #include "rib/id_index.hpp"
 
 #include <algorithm>
@@ -38,7 +39,7 @@ struct AdjRibOut<F>::Impl {
 
     AttrStore& store;
     bool add_path;
-    std::deque<Slot> slots;
+    detail::ChunkedVector<Slot> slots;
     std::vector<std::uint32_t> free_slots;
     detail::IdIndex heads;
     std::unordered_map<Key, PathList, KeyHash> desired;  // queued: the new full state

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "rib/blob_pool.hpp"
+#include "rib/chunked_vector.hpp"
 #include "rib/id_index.hpp"
 #include "rib/part_pool.hpp"
 
@@ -117,7 +118,7 @@ bool has_rest(const wire::PathAttributes& r) {
 }  // namespace
 
 struct AttrStore::Impl {
-    std::deque<AttrSet> sets;  // slot i holds AttrId i + 1
+    detail::ChunkedVector<AttrSet> sets;  // slot i holds AttrId i + 1
     std::vector<std::uint32_t> free;
     detail::IdIndex index;
     std::size_t live = 0;

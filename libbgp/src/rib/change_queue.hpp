@@ -10,8 +10,9 @@
 #include <deque>
 #include <functional>
 #include <optional>
-#include <unordered_set>
 #include <utility>
+
+#include "rib/flat_set.hpp"
 
 namespace bgp::rib::detail {
 
@@ -26,10 +27,10 @@ class ChangeQueue {
     void mark(const Key& k) {
         if (overflow_) return;
         const bool was_empty = queue_.empty();
-        if (!pending_.insert(k).second) return;
+        if (!pending_.insert(k)) return;
         if (pending_.size() > max_pending_) {
             overflow_ = true;
-            pending_ = {};
+            pending_.clear();
             queue_ = {};
         } else {
             queue_.push_back(k);
@@ -56,7 +57,7 @@ class ChangeQueue {
     std::size_t max_pending_ = 1u << 20;
     std::function<void()> wakeup_;
     std::deque<Key> queue_;
-    std::unordered_set<Key, Hash> pending_;
+    FlatSet<Key, Hash> pending_;
     bool overflow_ = false;
 };
 

@@ -15,6 +15,7 @@
 #include <stdexcept>
 
 #include "rib/change_queue.hpp"
+#include "rib/chunked_vector.hpp"
 #include "rib/id_index.hpp"
 
 namespace bgp::rib {
@@ -92,7 +93,7 @@ struct Rib<F>::Impl {
 
     AttrStore& store;
     RibConfig config;
-    std::deque<Entry> entries;
+    detail::ChunkedVector<Entry> entries;
     std::vector<std::uint32_t> free_entries;
     detail::IdIndex index;
     std::size_t live_entries = 0;
@@ -375,6 +376,9 @@ struct Rib<F>::Impl {
     // actions: 0 keep, 1 changed in place, 2 remove.
     template <class Fn>
     std::size_t for_peer_paths(PeerId peer, Fn&& fn) {
+        // A scan of the whole table: skipped for a peer without paths (a
+        // reflector client that only receives, a session that never sent).
+        if (live_peer(peer).paths == 0) return 0;
         std::size_t touched = 0;
         for (std::uint32_t id = 0; id < entries.size(); ++id) {
             Entry& e = entries[id];

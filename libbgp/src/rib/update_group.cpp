@@ -18,6 +18,7 @@
 //   changed behind it since it started, to be sent again.
 #include "bgp/rib/update_group.hpp"
 
+#include "rib/chunked_vector.hpp"
 #include "rib/id_index.hpp"
 
 #include <algorithm>
@@ -88,11 +89,11 @@ struct UpdateGroup<F>::Impl {
     AttrStore& store;
     bool add_path;
     wire::CodecOptions opts;  // with the family in add_path when add_path
-    std::deque<Slot> slots;
+    detail::ChunkedVector<Slot> slots;
     std::vector<std::uint32_t> free_slots;
     detail::IdIndex heads;
     std::size_t sent_paths = 0;
-    std::deque<Change> changes;
+    detail::ChunkedVector<Change> changes;
     std::vector<std::uint32_t> free_changes;
     detail::IdIndex change_heads;
     std::map<AttrId, Bucket> buckets;
@@ -459,10 +460,11 @@ std::vector<Encoded> UpdateGroup<F>::take(std::size_t max_bytes) {
             out.push_back(std::move(b));
         }
     }
-    if (m.change_heads.size() == 0 && !m.changes.empty()) {
-        // Queue drained (after an initial table, it held every route): give
-        // its memory back.
-        m.changes = std::deque<typename Impl::Change>();  // (= {} would keep the capacity)
+    if (m.change_heads.size() == 0 && m.changes.size() > 4096) {
+        // Queue drained after a burst (an initial table: it held every
+        // route): give its memory back. Small queues keep theirs, or every
+        // paced batch would grow the index again from nothing.
+        m.changes = detail::ChunkedVector<typename Impl::Change>();
         m.free_changes = std::vector<std::uint32_t>();
         m.change_heads = detail::IdIndex{};
     }

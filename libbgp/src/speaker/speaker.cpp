@@ -653,6 +653,15 @@ std::optional<PeerStatus> Speaker::peer(const wire::IpAddress& address) const {
 void Speaker::set_policies(policy::PolicyTable table,
                            const std::function<void(PeerConfig&)>& rechain) {
     impl_->core_.set_policies(std::move(table), rechain, Impl::now());
+    // Peers still to come from a dynamic range get chains of the new table too.
+    if (!rechain) return;
+    for (auto& d : impl_->dynamic_) {
+        auto& settings = d.config.settings;
+        const auto address = settings.address;
+        settings.address = d.config.range.address();
+        rechain(settings);
+        settings.address = address;
+    }
 }
 
 std::vector<RibRoute> Speaker::rib(wire::Family family, std::optional<wire::Prefix> prefix) const {

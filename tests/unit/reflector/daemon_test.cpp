@@ -247,14 +247,27 @@ TEST_CASE("reload touches only changed neighbours and re-applies policies in pla
     std::remove(path.c_str());
 }
 
-TEST_CASE("a dynamic neighbour from a range is a full reflector client", "[reflector]") {
+TEST_CASE("a dynamic neighbour from a range is a full reflector client; policy reload in place",
+          "[reflector]") {
     asio::io_context io;
     constexpr std::uint16_t port = 26121;
-    const std::string text = reflector_yaml(port) +
-                             "dynamic-neighbors:\n"
-                             "  - { prefix: 127.0.1.0/24, asn: 64512, route-reflector-client: "
-                             "true, max-sessions: 2, hold-time: 9 }\n";
-    Daemon daemon(io, parse_config(text, "reflector.yaml"));
+    const auto with_range = [&](const std::string& blocked) {
+        return reflector_yaml(port) +
+               "dynamic-neighbors:\n"
+               "  - { prefix: 127.0.1.0/24, asn: 64512, route-reflector-client: true, "
+               "max-sessions: 2, hold-time: 9, import: from-nodes }\n"
+               "policies:\n"
+               "  prefix-lists:\n"
+               "    blocked: [ " +
+               blocked +
+               " ]\n"
+               "  definitions:\n"
+               "    from-nodes:\n"
+               "      terms:\n"
+               "        - { match: { prefix-list: blocked }, action: reject }\n"
+               "        - { action: accept }\n";
+    };
+    Daemon daemon(io, parse_config(with_range("10.99.0.0/26"), "reflector.yaml"));
     daemon.start();
     auto a = client(io, "127.0.0.2", "10.0.0.2", port);
     auto d = client(io, "127.0.1.5", "10.0.1.5", port);
@@ -269,14 +282,40 @@ TEST_CASE("a dynamic neighbour from a range is a full reflector client", "[refle
     wire::PathAttributes attrs;
     attrs.next_hop = ip("198.18.0.5");
     d->announce(pfx("192.168.5.0/26"), attrs);
-    REQUIRE(run_until(io, [&] { return route_at(*a, "192.168.5.0/26").has_value(); }));
+    d->announce(pfx("192.168.1.0/26"), attrs);
+    REQUIRE(run_until(io, [&] {
+        return route_at(*a, "192.168.5.0/26").has_value() &&
+               route_at(*a, "192.168.1.0/26").has_value();
+    }));
     CHECK(route_at(*a, "192.168.5.0/26")->attributes->originator_id == ip("10.0.1.5"));
+
+    // The range's import policy changes (same name, new definition): applied in
+    // place to the session from the range (it stays up) and to the next one.
+    const auto since = st->established_since;
+    const auto r =
+        daemon.reload(parse_config(with_range("192.168.1.0/26, 192.168.2.0/26"), "reflector.yaml"));
+    REQUIRE(r.applied);
+    CHECK(r.policies_changed);
+    CHECK(r.removed == 0);
+    REQUIRE(run_until(io, [&] { return !route_at(*a, "192.168.1.0/26").has_value(); }));
+    CHECK(route_at(*a, "192.168.5.0/26").has_value());
+    const auto after = daemon.speaker().peer(ip("127.0.1.5"));
+    REQUIRE(after);
+    CHECK(after->established_since == since);
+    CHECK(after->flap_count == 0);
+    auto d2 = client(io, "127.0.1.6", "10.0.1.6", port);
+    d2->announce(pfx("192.168.2.0/26"), attrs);
+    d2->announce(pfx("192.168.7.0/26"), attrs);
+    REQUIRE(run_until(io, [&] { return route_at(*a, "192.168.7.0/26").has_value(); }));
+    io.run_for(200ms);
+    CHECK_FALSE(route_at(*a, "192.168.2.0/26").has_value());
 
     bool done = false;
     daemon.shutdown("test over", [&] { done = true; });
     CHECK(run_until(io, [&] { return done; }));
-    bool a_done = false, d_done = false;
+    bool a_done = false, d_done = false, d2_done = false;
     a->shutdown({}, [&] { a_done = true; });
     d->shutdown({}, [&] { d_done = true; });
-    CHECK(run_until(io, [&] { return a_done && d_done; }));
+    d2->shutdown({}, [&] { d2_done = true; });
+    CHECK(run_until(io, [&] { return a_done && d_done && d2_done; }));
 }

@@ -105,7 +105,10 @@ class Speaker {
     /// the new `table` (chains of the old table are not valid with the new
     /// one). Each peer's routes are re-imported from its Adj-RIB-In and
     /// re-exported in place: no session is reset, only differences are sent.
-    /// A change_peer() that changes a peer's chains does the same for it.
+    /// `rechain` is also called for the settings of each dynamic range (with
+    /// `address` set to the range's first address), for the peers still to
+    /// come from it. A change_peer() that changes a peer's chains does the
+    /// same for that peer.
     void set_policies(policy::PolicyTable table, const std::function<void(PeerConfig&)>& rechain);
     /// Cease / Peer De-configured (with `message`), then forgets the peer and
     /// its routes (a withdrawn event for each). False if unknown.

@@ -14,6 +14,8 @@ PACKAGES=(
     build-essential cmake pkg-config git python3 xxd
     # clang for libFuzzer (clang-14 + its runtime libraries) and the format check
     clang clang-14 libclang-rt-14-dev clang-format
+    # MRT reader/writer oracle (tests/corpus_tests/mrt_writer_bgpdump.sh)
+    bgpdump
     # libraries
     libboost1.81-dev libfmt-dev catch2 libbenchmark-dev libyaml-cpp-dev libpcap-dev
     zlib1g-dev libbz2-dev libmnl-dev

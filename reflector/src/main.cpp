@@ -20,12 +20,14 @@
 #include <string>
 #include <string_view>
 #include <system_error>
+#include <vector>
 
 #include "api/server.hpp"
 #include "cli/args.hpp"
 #include "cli/cli.hpp"
 #include "config.hpp"
 #include "daemon.hpp"
+#include "inject.hpp"
 #include "limits.hpp"
 #include "log.hpp"
 
@@ -74,6 +76,12 @@ Commands (a client of the running daemon's HTTP API; docs/cli.md):
                [description S] [local-address A] [multihop N] [next-hop-self]
   neighbor delete ADDRESS
   neighbor refresh ADDRESS [--family F]
+  dump --mrt FILE                 the RIB as MRT TABLE_DUMP_V2 into FILE (docs/mrt.md)
+
+  inject --mrt FILE --neighbor ADDRESS[:PORT] --asn N [...]
+                                  not a client of the API: a BGP speaker that
+                                  announces an MRT file's routes to ADDRESS
+                                  (bgp-reflector inject --help; docs/mrt.md)
 
 Command options:
       --api ADDR:PORT|PATH  where the API listens (else api.listen of --config
@@ -167,6 +175,8 @@ int run(const Options& options) {
 }  // namespace
 
 int main(int argc, char** argv) {
+    if (argc > 1 && std::string_view(argv[1]) == "inject")
+        return bgp::reflector::inject_main(std::vector<std::string_view>(argv + 2, argv + argc));
     if (bgp::reflector::cli::is_cli_command(argc, argv))
         return bgp::reflector::cli::main(argc, argv, usage_text);
     Options options;

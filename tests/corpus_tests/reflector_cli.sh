@@ -106,6 +106,12 @@ snapshot end$' -- watch --count 2 --api "$api"
         -- reload --api "$api"
     cp "$dir/good.yaml" "$config"
     expect "show neighbors after the refused reload" 0 '^127\.0\.0\.2 ' -- show neighbors --api "$api"
+    expect "dump --mrt" 0 '^wrote [0-9]+ octets of TABLE_DUMP_V2 to ' -- dump --mrt "$dir/rib.mrt" --api "$api"
+    if command -v bgpdump >/dev/null; then
+        bgpdump -q -m "$dir/rib.mrt" >/dev/null 2>"$dir/bgpdump.err" && echo "ok: bgpdump reads the dump" ||
+            fail "bgpdump cannot read the dump: $(cat "$dir/bgpdump.err")"
+    fi
+    expect "dump without --mrt" 2 'dump needs --mrt FILE' -- dump --api "$api"
     stop_daemon
 fi
 expect "no daemon" 1 '^bgp-reflector: cannot connect to the API at 127\.0\.0\.1:27620: Connection refused \(is bgp-reflector running\? is api\.listen set\?\)$' \

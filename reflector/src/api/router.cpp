@@ -8,6 +8,7 @@
 #include <exception>
 
 #include "metrics.hpp"
+#include "mrt_dump.hpp"
 #include "views.hpp"
 
 namespace bgp::reflector::api {
@@ -96,6 +97,16 @@ Response route(Context& c, const Request& r, const Target& t) {
     if (p == "/api/v1/rib") {
         if (verb != http::verb::get) return method_not_allowed(r, "GET");
         return get_rib(c, r, t);
+    }
+    if (p == "/api/v1/rib/mrt") {
+        if (verb != http::verb::get) return method_not_allowed(r, "GET");
+        const auto bytes = dump_mrt(c.daemon.speaker());
+        Response res{http::status::ok, r.version()};
+        res.set(http::field::content_type, "application/octet-stream");
+        res.body().assign(bytes.begin(), bytes.end());
+        res.keep_alive(r.keep_alive());
+        res.prepare_payload();
+        return res;
     }
     if (p == "/api/v1/reload") {
         if (verb != http::verb::post) return method_not_allowed(r, "POST");

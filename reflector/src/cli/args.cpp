@@ -15,9 +15,10 @@ namespace json = boost::json;
 namespace {
 
 /// Options that take a value (the next argument, or after '=').
-const std::set<std::string_view> valued_options = {
-    "--api", "--token-file", "-c", "--config", "--family", "--neighbor", "--timeout", "--count"};
-const std::set<std::string_view> command_words = {"show", "watch", "reload", "neighbor"};
+const std::set<std::string_view> valued_options = {"--api",     "--token-file", "-c",
+                                                   "--config",  "--family",     "--neighbor",
+                                                   "--timeout", "--count",      "--mrt"};
+const std::set<std::string_view> command_words = {"show", "watch", "reload", "neighbor", "dump"};
 
 std::uint64_t number(std::string_view text, std::string_view what, std::uint64_t max) {
     std::uint64_t v = 0;
@@ -162,6 +163,8 @@ Invocation parse_arguments(const std::vector<std::string>& args) {
                     throw UsageError("--timeout: expected 1..3600 seconds");
             } else if (arg == "--count") {
                 inv.count = static_cast<std::size_t>(number(value, "--count", 1000000000));
+            } else if (arg == "--mrt") {
+                inv.mrt_file = value;
             }
             continue;
         }
@@ -205,6 +208,10 @@ Invocation parse_arguments(const std::vector<std::string>& args) {
     } else if (verb == "reload") {
         expect_count(words, 1, 1, "reload");
         inv.command = Command::reload;
+    } else if (verb == "dump") {
+        expect_count(words, 1, 1, "dump --mrt FILE");
+        if (inv.mrt_file.empty()) throw UsageError("dump needs --mrt FILE");
+        inv.command = Command::dump;
     } else if (verb == "neighbor") {
         if (words.size() < 3)
             throw UsageError("usage: bgp-reflector neighbor add|delete|refresh ADDRESS ...");
@@ -223,7 +230,7 @@ Invocation parse_arguments(const std::vector<std::string>& args) {
             throw UsageError("neighbor what? (add, delete, refresh)");
         }
     } else {
-        throw UsageError("unknown command '" + verb + "' (show, watch, reload, neighbor)");
+        throw UsageError("unknown command '" + verb + "' (show, watch, reload, neighbor, dump)");
     }
 
     if (!inv.prefix.empty()) {

@@ -31,6 +31,7 @@ enum class Command {
     neighbor_add,      ///< POST /api/v1/neighbors
     neighbor_delete,   ///< DELETE /api/v1/neighbors/{address}
     neighbor_refresh,  ///< POST /api/v1/neighbors/{address}/refresh
+    dump,              ///< GET /api/v1/rib/mrt into --mrt FILE (TABLE_DUMP_V2)
 };
 
 struct Invocation {
@@ -46,6 +47,7 @@ struct Invocation {
     std::chrono::seconds timeout{10};   ///< --timeout SECONDS (connect, each read)
     std::optional<std::size_t> count;   ///< watch --count N: exit after N events
     boost::json::object neighbor_body;  ///< neighbor add: the body, YAML keys
+    std::string mrt_file;               ///< dump --mrt FILE
 };
 
 /// Parses the arguments after the program name. Throws UsageError.

@@ -5,6 +5,7 @@
 #include <boost/json.hpp>
 #include <chrono>
 #include <ctime>
+#include <fstream>
 #include <iostream>
 #include <ostream>
 #include <vector>
@@ -138,6 +139,21 @@ int execute(const ApiClient& client, const Invocation& inv, std::ostream& out, s
         }
         case Command::watch:
             return watch(client, inv, out, err, handle_signals);
+        case Command::dump: {
+            // The Loc-RIB as MRT TABLE_DUMP_V2 (RFC 6396), written as it came.
+            const auto reply = client.request("GET", "/api/v1/rib/mrt");
+            if (reply.status >= 400) throw HttpError(http_error_text(reply));
+            std::ofstream file(inv.mrt_file, std::ios::binary | std::ios::trunc);
+            file.write(reply.body.data(), static_cast<std::streamsize>(reply.body.size()));
+            file.close();
+            if (!file) {
+                err << "bgp-reflector: cannot write " << inv.mrt_file << "\n";
+                return 1;
+            }
+            out << "wrote " << reply.body.size() << " octets of TABLE_DUMP_V2 to " << inv.mrt_file
+                << "\n";
+            return 0;
+        }
         case Command::reload: {
             // 400 {"applied":false,"error":...} is a refused file, not a failed call.
             const auto reply = client.request("POST", "/api/v1/reload");

@@ -120,7 +120,9 @@ TEST_CASE("cli: usage errors say what was wrong", "[reflector][cli]") {
     CHECK(usage_error({"show", "status", "--timeout", "0"}) ==
           "--timeout: expected 1..3600 seconds");
     CHECK(usage_error({"frobnicate"}) ==
-          "unknown command 'frobnicate' (show, watch, reload, neighbor)");
+          "unknown command 'frobnicate' (show, watch, reload, neighbor, dump)");
+    CHECK(usage_error({"dump"}) == "dump needs --mrt FILE");
+    CHECK(usage_error({"dump", "now", "--mrt", "x"}) == "usage: bgp-reflector dump --mrt FILE");
     CHECK(usage_error({"neighbor", "add", "10.0.0.9"}) == "neighbor add: 'as ASN' is required");
     CHECK(usage_error({"neighbor", "add", "10.0.0.9", "as", "1", "colour", "red"}) ==
           "neighbor add: unknown setting 'colour'");
@@ -169,4 +171,11 @@ TEST_CASE("cli: --api endpoints", "[reflector][cli]") {
     CHECK(bgp::reflector::cli::resolve_endpoint(inv).text == "127.0.0.1:8179");
     inv.api = "/tmp/x.sock";
     CHECK(bgp::reflector::cli::resolve_endpoint(inv).unix_path == "/tmp/x.sock");
+}
+
+TEST_CASE("cli: dump --mrt FILE", "[reflector][cli]") {
+    const auto inv = parse({"dump", "--mrt", "/tmp/rib.mrt", "--api", "127.0.0.1:8179"});
+    CHECK(inv.command == bgp::reflector::cli::Command::dump);
+    CHECK(inv.mrt_file == "/tmp/rib.mrt");
+    CHECK(inv.api == "127.0.0.1:8179");
 }

@@ -260,24 +260,19 @@ void Core::rib_changed(TimePoint now) {
     // Groups that send the best path only with no export policy take the
     // change at once (their UpdateGroup coalesces queued changes per prefix
     // and paces the sending); the others re-sync the prefix when they pump.
-    r.rib4.poll(r.feed4, std::numeric_limits<std::size_t>::max(),
-                [&](const wire::Prefix& prefix, const std::optional<rib::Route>& best) {
-                    for (const auto& g : groups4_) {
-                        if (group_fast(*g))
-                            group_sync_best(*g, prefix, best);
-                        else
-                            g->dirty.insert(prefix);
-                    }
-                });
-    r.rib6.poll(r.feed6, std::numeric_limits<std::size_t>::max(),
-                [&](const wire::Prefix& prefix, const std::optional<rib::Route>& best) {
-                    for (const auto& g : groups6_) {
-                        if (group_fast(*g))
-                            group_sync_best(*g, prefix, best);
-                        else
-                            g->dirty.insert(prefix);
-                    }
-                });
+    auto take = [&](auto& rib, rib::FeedId feed, const auto& groups) {
+        rib.poll(feed, std::numeric_limits<std::size_t>::max(),
+                 [&](const wire::Prefix& prefix, const std::optional<rib::Route>& best) {
+                     for (const auto& g : groups) {
+                         if (group_fast(*g))
+                             group_sync_best(*g, prefix, best);
+                         else
+                             g->dirty.insert(prefix);
+                     }
+                 });
+    };
+    take(r.rib4, r.feed4, groups4_);
+    take(r.rib6, r.feed6, groups6_);
     groups_pump_all(now);
 }
 

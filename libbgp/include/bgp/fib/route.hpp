@@ -25,8 +25,8 @@ inline constexpr std::uint8_t default_protocol = 201;
 /// One next hop. `gateway` unset means a device route (`dev X` only).
 struct Nexthop {
     std::optional<wire::IpAddress> gateway;
-    std::string device;    ///< "" = the kernel picks the device from `gateway`
-    bool onlink = false;   ///< RTNH_F_ONLINK: gateway not checked against the device's subnets
+    std::string device;       ///< "" = the kernel picks the device from `gateway`
+    bool onlink = false;      ///< RTNH_F_ONLINK: gateway not checked against the device's subnets
     std::uint8_t weight = 1;  ///< multipath weight (rtnh_hops + 1)
     friend bool operator==(const Nexthop&, const Nexthop&) = default;
 };

@@ -28,8 +28,16 @@ std::string format_error(const std::string& file, int line, const std::string& k
     return out + message;
 }
 
-GracefulRestart read_graceful_restart(const Node& n, const GracefulRestart& defaults) {
-    n.expect_map({"enabled", "restart-time", "stale-path-time"});
+/// `deferral`: the top-level block also has selection-deferral-time.
+GracefulRestart read_graceful_restart(const Node& n, const GracefulRestart& defaults,
+                                      std::chrono::seconds* deferral = nullptr) {
+    if (deferral != nullptr) {
+        n.expect_map({"enabled", "restart-time", "stale-path-time", "selection-deferral-time"});
+        if (auto t = n.get("selection-deferral-time"))
+            *deferral = std::chrono::seconds(t->seconds(1, 3600));
+    } else {
+        n.expect_map({"enabled", "restart-time", "stale-path-time"});
+    }
     GracefulRestart gr = defaults;
     gr.enabled = true;  // giving the block turns it on unless it says otherwise
     if (auto e = n.get("enabled")) gr.enabled = e->boolean();
@@ -364,7 +372,8 @@ Config parse_config(std::string_view text, const std::string& file) {
         if (!level) v->fail("expected trace, debug, info, warning, error or off, got " + t);
         c.log_level = *level;
     }
-    if (auto v = top.get("graceful-restart")) c.graceful_restart = read_graceful_restart(*v, {});
+    if (auto v = top.get("graceful-restart"))
+        c.graceful_restart = read_graceful_restart(*v, {}, &c.selection_deferral);
 
     if (auto v = top.get("neighbors")) {
         for (const Node& n : v->items())

@@ -116,6 +116,12 @@ struct Config {
     std::optional<ApiConfig> api;
     LogLevel log_level = LogLevel::info;
     GracefulRestart graceful_restart;
+    /// graceful-restart.selection-deferral-time: after a restart with
+    /// --graceful-restart, how long to wait for the neighbours' End-of-RIB.
+    std::chrono::seconds selection_deferral{120};
+    /// Not from the file: started with --graceful-restart (the previous
+    /// process stopped with SIGUSR2 and the neighbours kept its routes).
+    bool restarting = false;
     std::vector<Neighbor> neighbors;
     std::vector<DynamicNeighbors> dynamic_neighbors;
     policy::PolicyTable policies;  ///< compiled; config() gives the declarative form

@@ -53,6 +53,8 @@ SpeakerConfig to_speaker_config(const Config& c) {
         if (!listed) sc.listen.push_back(ListenConfig{any4, l.port});
     }
     sc.log_level = c.log_level;
+    sc.restarting = c.restarting;
+    sc.selection_deferral = c.selection_deferral;
     // A route reflector: received best paths go out again (RFC 4271 §9.2, RFC 4456).
     sc.forward_routes = true;
     sc.keep_received_routes = false;  // the RIB holds them; no second copy

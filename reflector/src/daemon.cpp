@@ -91,6 +91,7 @@ ReloadResult Daemon::reload() {
 
 ReloadResult Daemon::reload(Config next) {
     ReloadResult r;
+    next.restarting = config_.restarting;  // a command-line setting, not the file's
     if (const std::string what = restart_only_change(config_, next); !what.empty()) {
         r.error = fmt::format("{}: {} changed; this version applies that only on a restart",
                               next.file, what);
@@ -226,8 +227,11 @@ bool Daemon::remove_neighbor(const wire::IpAddress& address, std::string_view me
     return true;
 }
 
-void Daemon::shutdown(std::string_view message, std::function<void()> done) {
-    speaker_->shutdown(message, std::move(done));
+void Daemon::shutdown(std::string_view message, std::function<void()> done, bool for_restart) {
+    if (for_restart)
+        speaker_->shutdown_for_restart(message, std::move(done));
+    else
+        speaker_->shutdown(message, std::move(done));
 }
 
 }  // namespace bgp::reflector

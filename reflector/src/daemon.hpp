@@ -50,7 +50,10 @@ class Daemon {
 
     /// Cease / Administrative Shutdown with `message` to every session; `done`
     /// once every connection is closed.
-    void shutdown(std::string_view message, std::function<void()> done);
+    /// `for_restart`: Speaker::shutdown_for_restart (neighbours with graceful
+    /// restart keep our routes until the next process, started with
+    /// --graceful-restart, sends End-of-RIB).
+    void shutdown(std::string_view message, std::function<void()> done, bool for_restart = false);
 
     /// A neighbour added at run time (the API): checked like the file's
     /// (parse_neighbor), added to the speaker and to the running configuration

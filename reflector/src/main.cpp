@@ -5,7 +5,10 @@
 //   bgp-reflector show|watch|reload|neighbor ...   (the CLI on the HTTP API: src/cli/)
 //
 // SIGTERM / SIGINT: Cease / Administrative Shutdown to every session, then exit 0
-// (a second signal exits at once). SIGHUP: re-read FILE; a bad file changes nothing.
+// (a second signal exits at once). SIGUSR2: the same for a graceful restart —
+// neighbours with graceful restart keep our routes until the next process,
+// started with --graceful-restart, has re-learned the table and sent End-of-RIB.
+// SIGHUP: re-read FILE; a bad file changes nothing.
 #include <fmt/format.h>
 
 #include <boost/asio/io_context.hpp>
@@ -41,7 +44,7 @@ using bgp::LogLevel;
 using bgp::reflector::log_line;
 
 constexpr std::string_view usage_text =
-    R"(Usage: bgp-reflector --config FILE [--check]
+    R"(Usage: bgp-reflector --config FILE [--check] [--graceful-restart]
        bgp-reflector --version | --help
        bgp-reflector COMMAND [--api ADDR:PORT|/path] [--config FILE] [--json] ...
 
@@ -51,11 +54,20 @@ A BGP route reflector (RFC 4456) for pod networks, configured by one YAML file
 Options:
   -c, --config FILE   the configuration file (required)
       --check         validate FILE and exit: 0 if valid, 1 with the error
+      --graceful-restart
+                      the previous process stopped with SIGUSR2: tell the
+                      neighbours we restarted (R bit) and advertise nothing
+                      until each has sent End-of-RIB (at most
+                      graceful-restart.selection-deferral-time, 120 s)
   -V, --version       print the version and exit
   -h, --help          print this help and exit
 
 Signals:
   SIGTERM, SIGINT     Cease / Administrative Shutdown to every neighbour, exit 0
+  SIGUSR2             stop for a graceful restart, exit 0: neighbours with
+                      graceful restart keep our routes and go on forwarding
+                      (their sessions close without a NOTIFICATION); start
+                      again with --graceful-restart
   SIGHUP              re-read FILE; only neighbours whose settings changed are
                       touched; a bad file changes nothing (the log says why)
 
@@ -98,12 +110,14 @@ Exit status: 0 ok, 1 error (cannot connect, HTTP error, no such route), 2 usage.
 struct Options {
     std::string config;
     bool check = false;
+    bool graceful_restart = false;
 };
 
 int run(const Options& options) {
     bgp::reflector::Config config;
     try {
         config = bgp::reflector::load_config(options.config);
+        config.restarting = options.graceful_restart;
     } catch (const bgp::reflector::ConfigError& e) {
         std::fprintf(stderr, "bgp-reflector: %s\n", e.what());
         return 1;
@@ -128,6 +142,7 @@ int run(const Options& options) {
     }
 
     boost::asio::signal_set signals(io, SIGINT, SIGTERM, SIGHUP);
+    signals.add(SIGUSR2);
     boost::asio::steady_timer deadline(io);
     bool stopping = false;
     std::function<void(const boost::system::error_code&, int)> on_signal;
@@ -145,12 +160,19 @@ int run(const Options& options) {
         } else {
             stopping = true;
             if (api) api->stop();
-            const char* name = signo == SIGINT ? "SIGINT" : "SIGTERM";
-            daemon->shutdown(fmt::format("bgp-reflector shutting down ({})", name), [&] {
-                log_line(LogLevel::info, "every session closed; exiting");
-                deadline.cancel();
-                signals.cancel();
-            });
+            const char* name = signo == SIGINT    ? "SIGINT"
+                               : signo == SIGUSR2 ? "SIGUSR2"
+                                                  : "SIGTERM";
+            const bool for_restart = signo == SIGUSR2;
+            daemon->shutdown(
+                fmt::format("bgp-reflector {} ({})", for_restart ? "restarting" : "shutting down",
+                            name),
+                [&] {
+                    log_line(LogLevel::info, "every session closed; exiting");
+                    deadline.cancel();
+                    signals.cancel();
+                },
+                for_restart);
             // Bounded: the speaker's close_linger ends each connection; this is a backstop.
             deadline.expires_after(std::chrono::seconds(15));
             deadline.async_wait([&](const boost::system::error_code& timer_ec) {
@@ -192,6 +214,8 @@ int main(int argc, char** argv) {
         }
         if (arg == "--check") {
             options.check = true;
+        } else if (arg == "--graceful-restart") {
+            options.graceful_restart = true;
         } else if (arg == "-c" || arg == "--config") {
             if (i + 1 >= argc) {
                 std::fprintf(stderr, "bgp-reflector: %s needs a file name\n", argv[i]);

@@ -4,6 +4,7 @@
     sudo python3 tests/interop/reflector.py --reflector build/bin/bgp-reflector
     sudo python3 tests/interop/reflector.py --dut gobgp     # the scenario against GoBGP
     sudo python3 tests/interop/reflector.py --dut bird --sabotage cluster   # must FAIL
+    sudo python3 tests/interop/reflector.py --graceful-restart --clients bird,frr,gobgp
 
 One network namespace the scenario creates and deletes. The device under test
 (DUT, the reflector: 127.0.0.1 / fd00::1, port 25000, AS 64512, router id
@@ -31,6 +32,12 @@ ExaBGP's JSON UPDATE events):
   every speaker withdraws one prefix per family: gone at every other speaker
   within WITHDRAW_BOUND s, the rest stays;
   no session flapped; bgp-reflector exits 0 on SIGTERM, no sanitizer report.
+With --graceful-restart every session has graceful restart, and instead of the
+withdrawals the reflector is restarted the way docs/configuration.md says
+(SIGUSR2, then `--graceful-restart`): it must exit 0, every client must keep
+every reflected route at every poll (twice a second) while it is down and
+while it comes back, the sessions re-establish, and the new process advertises
+only after every client's End-of-RIB (its log says so).
 Exit status 0 when every check passed, 1 otherwise, 2 on a setup problem.
 The closing line is `rr-interop: N passed, M failed`.
 """
@@ -106,7 +113,7 @@ class Report:
 class Client:
     """One speaker (a real daemon) with its v4 and v6 sessions to the reflector."""
 
-    def __init__(self, env: Env, name: str, families: list[str]):
+    def __init__(self, env: Env, name: str, families: list[str], graceful_restart: bool = False):
         i, cls, rr_client = CLIENTS[name]
         self.name, self.index, self.rr_client = name, i, rr_client
         self.addr4, self.addr6 = f"127.0.0.{10 + i}", f"fd00::{10 + i}"
@@ -120,7 +127,8 @@ class Client:
                 name=sname, family=family, peer_addr=self.addr4 if v4 else self.addr6,
                 peer_port=self.port, peer_as=ASN, peer_id=self.router_id,
                 dut_addr=RR4 if v4 else RR6, dut_port=RR_PORT, dut_as=ASN, dut_id=RR_ID,
-                hold=HOLD, **{"dut_passive": True, "peer_routes": routes, **kw})
+                hold=HOLD, graceful_restart=graceful_restart,
+                **{"dut_passive": True, "peer_routes": routes, **kw})
 
         nh4 = f"198.18.{i}.1"
         v4 = [Route(f"198.51.100.{32 * i}/28", nh4, 100 + i, (f"{ASN}:{i}", "65000:100"),
@@ -223,7 +231,8 @@ def dut_sessions(clients: list[Client], sabotage: str) -> list[SessionSpec]:
 class Scenario:
     def __init__(self, env: Env, report: Report, args):
         self.env, self.report, self.args = env, report, args
-        self.clients = [Client(env, n, args.families) for n in args.clients]
+        self.clients = [Client(env, n, args.families, args.graceful_restart)
+                        for n in args.clients]
         self.cluster_id = CLUSTER_ID
         # --sabotage cluster: the reflector runs with another cluster id than expected
         cid = "10.255.255.99" if args.sabotage == "cluster" else CLUSTER_ID
@@ -305,8 +314,11 @@ class Scenario:
             t.join(20)
         self.sessions_up()
         self.routes()
-        self.withdrawals()
-        self.no_flaps()
+        if self.args.graceful_restart:
+            self.graceful_restart()
+        else:
+            self.withdrawals()
+            self.no_flaps()
         if self.args.dut == "reflector":
             self.dut_exit()
 
@@ -404,6 +416,59 @@ class Scenario:
                            f"{WITHDRAW_BOUND:.0f} s, other routes stay", t is not None,
                            f"in {t:.1f} s" if t is not None else "; ".join(whys))
 
+    def graceful_restart(self) -> None:
+        """SIGUSR2, a few seconds down, `--graceful-restart`: no client loses a route."""
+        misses: dict = {}  # client name -> first problems seen
+        t0 = time.monotonic()
+
+        def poll(phase: str) -> None:
+            views = self.snapshot()
+            for r in self.clients:
+                for s in self.clients:
+                    for f in self.families():
+                        why = None if s is r else self.problems(r, s, f, views, False)
+                        if why and r.name not in misses:
+                            misses[r.name] = f"{phase} +{time.monotonic() - t0:.1f} s: " \
+                                f"{f} from {s.name}: {why}"
+
+        code = self.dut.restart_graceful()
+        self.check("dut", "bgp-reflector exits 0 on SIGUSR2 (stop for a graceful restart)",
+                   code == 0, f"exit status {code}")
+        down_until = time.monotonic() + 4.0
+        while time.monotonic() < down_until:
+            poll("reflector down")
+            time.sleep(0.5)
+        self.dut.start_restarting()
+        t_start = time.monotonic()
+
+        def back() -> bool:
+            return all(c.state(s) == "Established" for c, s in self.live) and \
+                "selection deferral over" in self.dut.log_text()
+
+        came_back = None
+        end = time.monotonic() + 60.0
+        while time.monotonic() < end:
+            poll("reflector restarting")
+            if back():
+                came_back = time.monotonic() - t_start
+                break
+            time.sleep(0.5)
+        after = time.monotonic() + 3.0
+        while time.monotonic() < after:
+            poll("after the restart")
+            time.sleep(0.5)
+        for c, s in self.live:
+            self.check(c.name, f"{s.family} session re-established after the restart",
+                       c.state(s) == "Established", c.state(s))
+        text = self.dut.log_text()
+        self.check("dut", "the new process advertised after every client's End-of-RIB",
+                   "selection deferral over (every End-of-RIB received)" in text,
+                   f"in {came_back:.1f} s" if came_back is not None else "never")
+        for r in self.clients:
+            self.check(r.name, "kept every reflected route through the restart (stale, then "
+                       "refreshed; never withdrawn)", r.name not in misses,
+                       misses.get(r.name, ""))
+
     def no_flaps(self) -> None:
         for c, s in self.live:
             st = c.state(s)
@@ -438,6 +503,9 @@ def main() -> int:
     ap.add_argument("--sabotage", default="",
                     choices=["", "cluster", "nonclient", "allclients", "md5", "withdraw"],
                     help="make the reflector misbehave: its checks must FAIL")
+    ap.add_argument("--graceful-restart", action="store_true",
+                    help="graceful restart on every session; restart the reflector with it "
+                    "instead of the withdrawal checks (docs/configuration.md)")
     ap.add_argument("--keep", action="store_true", help="keep the work directory")
     ap.add_argument("--netns", default=f"bgprr{os.getpid()}", help="namespace name to create")
     ap.add_argument("--workdir", help="work directory (default: a new temporary one, deleted "
@@ -445,6 +513,10 @@ def main() -> int:
     args = ap.parse_args()
     args.clients = [c for c in args.clients.split(",") if c]
     args.families = [f for f in args.families.split(",") if f]
+    if args.graceful_restart and args.dut != "reflector":
+        print("rr-interop: --graceful-restart restarts bgp-reflector (--dut reflector only)",
+              file=sys.stderr)
+        return 2
     if os.geteuid() != 0:
         print("rr-interop: needs root (network namespace, TCP MD5 keys)", file=sys.stderr)
         return 2

@@ -266,6 +266,35 @@ void Machine::stop_with(TimePoint now, Actions& out, const wire::Notification& n
     gr_.abandon(out, "session administratively stopped");
 }
 
+void Machine::stop_for_restart(TimePoint now, Actions& out, std::string_view message) {
+    // RFC 4724 §4.2: a peer that negotiated graceful restart with us keeps our
+    // routes (marked stale) when the session ends without a NOTIFICATION. With
+    // the N bit (RFC 8538 §4) a NOTIFICATION other than Hard Reset would do as
+    // well, but which Cease subcodes count as hard is partly left to each
+    // implementation's settings (FRR treats Administrative Reset as hard by
+    // default, `bgp hard-administrative-reset`): a bare close works with all.
+    // Peers without graceful restart get the usual stop.
+    Conn* up = nullptr;
+    for (auto& x : conns_)
+        if (x.state == State::established && x.tcp_up && x.neg) up = &x;
+    const bool gr = up != nullptr && up->neg->graceful_restart;
+    if (!gr) {
+        stop(now, out, message, wire::cease_subcode::administrative_shutdown);
+        return;
+    }
+    admin_up_ = false;
+    idle_hold_.reset();
+    connect_retry_counter_ = 0;
+    for (auto& x : conns_) {
+        if (x.state == State::idle || &x == up) continue;
+        drop(x, now, out, Reason{Reason::Kind::admin_stop, std::nullopt, "ManualStop"}, false);
+    }
+    std::string why = "ManualStop for a graceful restart: connection closed without NOTIFICATION";
+    if (!message.empty()) why += " (" + std::string(message) + ")";
+    drop(*up, now, out, Reason{Reason::Kind::admin_stop, std::nullopt, std::move(why)}, false);
+    gr_.abandon(out, "session administratively stopped");
+}
+
 bool Machine::reconfigure(SessionConfig config, TimePoint now, Actions& out) {
     validate(config);
     const bool reset = needs_reset(config_, config);

@@ -81,6 +81,7 @@ class Machine {
     void start(TimePoint now, Actions& out);
     void stop(TimePoint now, Actions& out, std::string_view message, std::uint8_t subcode);
     void stop_with(TimePoint now, Actions& out, const wire::Notification& n);
+    void stop_for_restart(TimePoint now, Actions& out, std::string_view message);
     bool reconfigure(SessionConfig config, TimePoint now, Actions& out);
     void tcp_connected(TimePoint now, Actions& out);
     bool tcp_accepted(TimePoint now, Actions& out);

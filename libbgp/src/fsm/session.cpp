@@ -19,6 +19,9 @@ void Session::start(TimePoint now, Actions& out) { impl_->m.start(now, out); }
 void Session::stop(TimePoint now, Actions& out, std::string_view message, std::uint8_t subcode) {
     impl_->m.stop(now, out, message, subcode);
 }
+void Session::stop_for_restart(TimePoint now, Actions& out, std::string_view message) {
+    impl_->m.stop_for_restart(now, out, message);
+}
 void Session::stop(TimePoint now, Actions& out, const wire::Notification& notification) {
     impl_->m.stop_with(now, out, notification);
 }

@@ -1,8 +1,10 @@
 #include "speaker/core.hpp"
 
+#include <algorithm>
 #include <limits>
 #include <set>
 #include <stdexcept>
+#include <string>
 #include <utility>
 
 #include "speaker/core_peer.hpp"
@@ -47,6 +49,10 @@ fsm::SessionConfig session_config(const PeerConfig& peer, const SpeakerConfig& s
     s.peer_as = peer.peer_as;
     s.peer_address = peer.address;
     s.passive = peer.passive;
+    if (speaker.restarting && s.graceful_restart.enabled) {
+        s.graceful_restart.restarting = true;
+        s.graceful_restart.forwarding_preserved = true;
+    }
     return s;
 }
 
@@ -78,7 +84,39 @@ void Core::run(const PeerPtr& peer, TimePoint now,
     auto deadline = peer->session.next_deadline();
     if (peer->held_until && (!deadline || *peer->held_until < *deadline))
         deadline = peer->held_until;
+    if (deferral_until_ && (!deadline || *deferral_until_ < *deadline)) deadline = deferral_until_;
     transport_.set_deadline(peer->config.address, deadline);
+    if (deferral_until_) deferral_check(now);
+}
+
+void Core::deferral_check(TimePoint now) {
+    // RFC 4724 §4.1: after our restart, selection waits for End-of-RIB from
+    // every peer that kept our routes (or the Selection_Deferral_Timer).
+    if (!deferral_until_ || stopping_all_ || !running_) return;
+    std::string waiting;
+    if (now < *deferral_until_) {
+        for (const auto& [addr, p] : peers_) {
+            if (p->removed || p->admin_down) continue;
+            if (p->session.state() == fsm::State::established) {
+                const auto* n = p->session.negotiated();
+                if (n == nullptr || !n->graceful_restart) continue;
+                for (auto f : n->families)
+                    if (std::find(p->eor_received.begin(), p->eor_received.end(), f) ==
+                        p->eor_received.end())
+                        waiting = addr.to_string() + " (End-of-RIB " + f.name() + ")";
+            } else if (!p->dynamic && p->config.session.graceful_restart.enabled) {
+                waiting = addr.to_string() + " (not Established)";
+            }
+            if (!waiting.empty()) return;
+        }
+    }
+    log_.log(LogLevel::info, "graceful restart: selection deferral over ({}): advertising",
+             now >= *deferral_until_ ? "deferral time passed" : "every End-of-RIB received");
+    deferral_until_.reset();
+    auto snapshot = peers_;
+    for (const auto& [addr, p] : snapshot)
+        if (!p->removed && p->session.state() == fsm::State::established)
+            run(p, now, [&](fsm::Session&, fsm::Actions&) { send_initial_table(p, now); });
 }
 
 void Core::perform(const PeerPtr& peer, fsm::Actions& actions, TimePoint now) {
@@ -174,6 +212,7 @@ void Core::perform(const PeerPtr& peer, fsm::Actions& actions, TimePoint now) {
                      eor->family.name());
             ReceivedRoute r;
             r.family = eor->family;
+            peer->eor_received.push_back(eor->family);
             emit_route(*peer, RouteEvent::Kind::end_of_rib, r);
         }
     }
@@ -220,12 +259,13 @@ void Core::on_state(const PeerPtr& peer, const fsm::StateChangeAction& change, T
         peer->dirty.clear();
         peer->eor_due.clear();
         peer->eorr_due.clear();
+        peer->eor_received.clear();
     }
     if (change.to == fsm::State::established) {
         if (peer->max4) peer->max4->reset();
         if (peer->max6) peer->max6->reset();
         rib_up(peer);
-        send_initial_table(peer, now);
+        if (!deferral_until_) send_initial_table(peer, now);  // else when the deferral ends
         if (peer->removed) return;
     }
 
@@ -404,18 +444,31 @@ void Core::erase_peer(const PeerPtr& peer, TimePoint now) {
 void Core::start(TimePoint now) {
     running_ = true;
     stopping_all_ = false;
+    if (config_.restarting && !started_once_) {
+        deferral_until_ = now + config_.selection_deferral;
+        log_.log(LogLevel::info,
+                 "graceful restart: restarting (R bit); advertising nothing until every peer "
+                 "has sent End-of-RIB, at most {} s",
+                 config_.selection_deferral.count());
+    }
+    started_once_ = true;
     auto snapshot = peers_;
     for (const auto& [addr, peer] : snapshot)
         if (!peer->admin_down && !peer->removed)
             run(peer, now, [&](fsm::Session& s, fsm::Actions& out) { s.start(now, out); });
 }
 
-void Core::stop_all(std::string_view message, TimePoint now) {
+void Core::stop_all(std::string_view message, TimePoint now, bool for_restart) {
     stopping_all_ = true;  // reset by start()
     auto snapshot = peers_;
     for (const auto& [addr, peer] : snapshot) {
         if (peer->removed) continue;
-        run(peer, now, [&](fsm::Session& s, fsm::Actions& out) { s.stop(now, out, message); });
+        run(peer, now, [&](fsm::Session& s, fsm::Actions& out) {
+            if (for_restart)
+                s.stop_for_restart(now, out, message);
+            else
+                s.stop(now, out, message);
+        });
     }
     running_ = false;
     for (const auto& [addr, peer] : peers_) transport_.set_deadline(addr, std::nullopt);
@@ -739,6 +792,9 @@ SubscriptionId Core::on_best_path(Speaker::BestPathHandler handler) {
     if (!best_feed4_) {
         rib::FeedOptions o;
         o.max_pending = std::numeric_limits<std::size_t>::max();  // polled after every change
+        // With ECMP the event carries the multipath set, which can change without the
+        // best path changing: report every path change of a prefix then.
+        o.all_paths = config_.decision.max_paths > 1;
         best_feed4_ = routing_->rib4.subscribe(o);
         best_feed6_ = routing_->rib6.subscribe(o);
     }

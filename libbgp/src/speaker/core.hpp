@@ -95,7 +95,9 @@ class Core {
     /// Starts every peer not administratively down (and those added later).
     void start(TimePoint now);
     /// Administrative shutdown of every peer (they restart with start()).
-    void stop_all(std::string_view message, TimePoint now);
+    /// Every session stopped; `for_restart`: fsm::Session::stop_for_restart
+    /// (peers with graceful restart keep our routes).
+    void stop_all(std::string_view message, TimePoint now, bool for_restart = false);
     [[nodiscard]] bool running() const { return running_; }
 
     // Peers.
@@ -259,6 +261,11 @@ class Core {
     Logger& log_;
     bool running_ = false;
     bool stopping_all_ = false;  ///< inside stop_all(): no more exports (the Ceases go first)
+    /// SpeakerConfig::restarting: exports wait until this passes or every
+    /// End-of-RIB expected has arrived (deferral_check()).
+    std::optional<TimePoint> deferral_until_;
+    bool started_once_ = false;
+    void deferral_check(TimePoint now);
     /// Before peers_: their Adj-RIB-Outs hold references into its store.
     std::unique_ptr<Routing> routing_;
     std::vector<std::shared_ptr<Group<rib::Ipv4>>> groups4_;

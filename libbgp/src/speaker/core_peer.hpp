@@ -56,6 +56,8 @@ struct Core::Peer {
     std::set<wire::Prefix> dirty;
     std::vector<wire::Family> eor_due;   ///< RFC 4724 End-of-RIB after the initial table
     std::vector<wire::Family> eorr_due;  ///< RFC 7313 EoRR after a re-advertisement
+    /// End-of-RIB received since Established (selection deferral after our restart).
+    std::vector<wire::Family> eor_received;
     // The RIB (routing.cpp): the peer's ids in the RIBs (kept across a graceful
     // restart), and with forward_routes its update group per family while
     // Established (groups.cpp).

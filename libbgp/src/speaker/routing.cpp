@@ -436,6 +436,9 @@ void Core::best_changed() {
                      ev.family = family;
                      ev.prefix = prefix;
                      if (best) ev.best = rib_route(rib, *best);
+                     if (best && config_.decision.max_paths > 1)
+                         for (const auto& route : rib.multipath(prefix))
+                             ev.multipath.push_back(rib_route(rib, route));
                      events.push_back(std::move(ev));
                  });
     };

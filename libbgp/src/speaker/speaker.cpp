@@ -584,9 +584,19 @@ void Speaker::start() {
 }
 
 void Speaker::shutdown(std::string_view message, std::function<void()> done) {
+    shutdown(message, std::move(done), false);
+}
+
+void Speaker::shutdown_for_restart(std::string_view message, std::function<void()> done) {
+    shutdown(message, std::move(done), true);
+}
+
+void Speaker::shutdown(std::string_view message, std::function<void()> done, bool for_restart) {
     auto& d = *impl_;
-    d.log_.log(LogLevel::info, "shutting down{}{}", message.empty() ? "" : ": ", message);
-    d.core_.stop_all(message, Impl::now());
+    d.log_.log(LogLevel::info, "shutting down{}{}{}",
+               for_restart ? " for a graceful restart (peers keep our routes)" : "",
+               message.empty() ? "" : ": ", message);
+    d.core_.stop_all(message, Impl::now(), for_restart);
     d.shutting_down_ = true;
     d.close_listeners();
     for (auto& [a, pio] : d.io_map_) {

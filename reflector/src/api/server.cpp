@@ -133,11 +133,13 @@ void Server::start() {
             shared->broadcast(
                 std::make_shared<const std::string>(boost::json::serialize(session_event_json(e))));
     }));
-    s.subscriptions.push_back(speaker.on_best_path([weak](const BestPathEvent& e) {
-        if (auto shared = weak.lock(); shared && !shared->watchers.empty())
-            shared->broadcast(std::make_shared<const std::string>(boost::json::serialize(
-                route_event_json(e.family, e.prefix, e.best ? &*e.best : nullptr))));
-    }));
+    s.shared->subscribe_best_paths = [weak, &speaker] {
+        return speaker.on_best_path([weak](const BestPathEvent& e) {
+            if (auto shared = weak.lock(); shared && !shared->watchers.empty())
+                shared->broadcast(std::make_shared<const std::string>(boost::json::serialize(
+                    route_event_json(e.family, e.prefix, e.best ? &*e.best : nullptr))));
+        });
+    };
     s.started = true;
     s.shared->stopped = false;
     accept_next(state_);
@@ -184,6 +186,8 @@ void Server::stop() {
     s.retry.cancel();
     for (SubscriptionId id : s.subscriptions) s.daemon.speaker().unsubscribe(id);
     s.subscriptions.clear();
+    s.shared->unsubscribe_best_paths();
+    s.shared->subscribe_best_paths = nullptr;
     // close() may drop the last reference to a client: collect them first.
     std::vector<std::shared_ptr<Client>> open;
     for (const auto& entry : s.shared->clients)

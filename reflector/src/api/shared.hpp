@@ -7,8 +7,10 @@
 #include <boost/asio/generic/stream_protocol.hpp>
 #include <boost/asio/io_context.hpp>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -45,6 +47,26 @@ struct Shared {
     std::uint64_t next_id = 1;
     std::map<std::uint64_t, std::weak_ptr<Client>> clients;
     std::map<std::uint64_t, std::weak_ptr<Watcher>> watchers;
+    /// The speaker's best-path events are subscribed only while someone
+    /// watches: each event copies the route and its attributes, which a
+    /// million-route table change should not pay for nobody (set by the server).
+    std::function<SubscriptionId()> subscribe_best_paths;
+    std::optional<SubscriptionId> best_paths;
+
+    void add_watcher(std::uint64_t id, std::weak_ptr<Watcher> watcher) {
+        if (!best_paths && subscribe_best_paths && !stopped) best_paths = subscribe_best_paths();
+        watchers.emplace(id, std::move(watcher));
+    }
+    void remove_watcher(std::uint64_t id) {
+        watchers.erase(id);
+        if (watchers.empty()) unsubscribe_best_paths();
+    }
+    /// Also when the server stops, so that no client left over (the daemon may
+    /// be gone by then) touches the speaker.
+    void unsubscribe_best_paths() {
+        if (best_paths) context.daemon.speaker().unsubscribe(*best_paths);
+        best_paths.reset();
+    }
 
     /// To every watch client.
     /// (A client may close, and leave `watchers`, while it is told.)

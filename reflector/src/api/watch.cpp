@@ -31,7 +31,7 @@ class WatchSession : public Watcher, public std::enable_shared_from_this<WatchSe
         : ws_(std::move(socket)), shared_(std::move(shared)), timer_(shared_->io) {}
     ~WatchSession() override {
         shared_->clients.erase(id_);
-        shared_->watchers.erase(id_);
+        shared_->remove_watcher(id_);
     }
     WatchSession(const WatchSession&) = delete;
     WatchSession& operator=(const WatchSession&) = delete;
@@ -56,7 +56,7 @@ class WatchSession : public Watcher, public std::enable_shared_from_this<WatchSe
                     for (RibRoute& r : best_routes(speaker, f)) out.emplace_back(f, std::move(r));
                 return out;
             });
-            self->shared_->watchers.emplace(self->id_, self->weak_from_this());
+            self->shared_->add_watcher(self->id_, self->weak_from_this());
             self->read();
             self->pump();
         });
@@ -66,7 +66,7 @@ class WatchSession : public Watcher, public std::enable_shared_from_this<WatchSe
         boost::system::error_code ignored;
         timer_.cancel();
         closed_ = true;
-        shared_->watchers.erase(id_);
+        shared_->remove_watcher(id_);
         auto& s = ws_.next_layer();
         s.shutdown(Socket::shutdown_both, ignored);
         s.close(ignored);

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import subprocess
 from typing import Optional
 
 from .env import Env, Proc, log
@@ -53,7 +54,11 @@ class ReflectorDaemon:
         else:  # a list of endpoints (bgp-reflector's extension)
             c.append("listen:")
             c += [f"  - {{ address: {_yaml_str(a)}, port: {self.port} }}" for a in self.listen]
-        c += [f"api: {{ listen: {_yaml_str(f'127.0.0.1:{self.api_port}')} }}", "neighbors:"]
+        c += [f"api: {{ listen: {_yaml_str(f'127.0.0.1:{self.api_port}')} }}"]
+        if any(s.graceful_restart for s in self.sessions):
+            c.append("graceful-restart: { enabled: true, restart-time: 60, "
+                     "selection-deferral-time: 40 }")
+        c.append("neighbors:")
         for s in self.sessions:
             c += [f"  - address: {_yaml_str(s.dut_addr)}", f"    asn: {s.dut_as}",
                   f"    port: {s.dut_port}",
@@ -71,6 +76,29 @@ class ReflectorDaemon:
 
     def argv(self) -> list[str]:
         return [self.binary, "--config", self.config]
+
+    def restart_graceful(self, timeout: float = 20.0) -> Optional[int]:
+        """SIGUSR2 (stop for a graceful restart); the exit status, None if it did not exit."""
+        if not self.proc:
+            return None
+        self.env.signal(self.proc, signal.SIGUSR2)
+        try:
+            return self.proc.popen.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            return None
+
+    def start_restarting(self) -> None:
+        """The new process after restart_graceful(): `--graceful-restart`."""
+        self.proc = self.env.spawn("bgp-reflector", [*self.argv(), "--graceful-restart"],
+                                   self.out, stderr_path=self.err)
+        log(f"bgp-reflector: started pid {self.proc.pid} with --graceful-restart")
+
+    def log_text(self) -> str:
+        try:
+            with open(self.err, errors="replace") as f:
+                return f.read()
+        except FileNotFoundError:
+            return ""
 
     def check_config(self) -> tuple[bool, str]:
         """`bgp-reflector --config FILE --check`: (accepted, what it printed)."""

@@ -422,3 +422,58 @@ TEST_CASE("GR: without GR a second connection while Established is refused", "[f
     CHECK(t.take().empty());
     CHECK(t.s.state() == State::established);
 }
+
+TEST_CASE("GR: a stop before our own restart leaves the peer keeping our routes", "[fsm]") {
+    SECTION("N bit on both sides: the connection closes with no NOTIFICATION") {
+        Scripted t(gr_config());
+        t.peer_cfg.graceful_restart.enabled = true;
+        t.establish();
+        t.take();
+        t.s.stop_for_restart(t.clock.now, t.out, "restarting");
+        auto a = t.take();
+        CHECK(sent_of<wire::Notification>(a).empty());
+        CHECK(all_of<CloseAction>(a).size() == 1);
+        CHECK(t.s.state() == State::idle);
+        REQUIRE(last_change(a));
+        CHECK(last_change(a)->reason.text.find("graceful restart") != std::string::npos);
+        CHECK(last_change(a)->reason.text.find("restarting") != std::string::npos);
+    }
+    SECTION("without the peer's N bit: the same") {
+        Scripted t(gr_config());
+        t.peer_cfg.graceful_restart.enabled = true;
+        t.peer_cfg.graceful_restart.notification = false;
+        t.establish();
+        t.take();
+        t.s.stop_for_restart(t.clock.now, t.out, "restarting");
+        auto a = t.take();
+        CHECK(sent_of<wire::Notification>(a).empty());
+        CHECK(all_of<CloseAction>(a).size() == 1);
+        CHECK(t.s.state() == State::idle);
+    }
+    SECTION("without graceful restart negotiated: the usual Cease / Administrative Shutdown") {
+        Scripted t(gr_config());
+        t.peer_cfg.graceful_restart.enabled = false;
+        t.establish();  // the peer does not advertise GR
+        t.take();
+        t.s.stop_for_restart(t.clock.now, t.out, "restarting");
+        auto n = sent_notification(t.take());
+        CHECK(n.code == 6);
+        CHECK(n.subcode == 2);
+        CHECK(n.shutdown_communication() == "restarting");
+    }
+    SECTION("the peer's side: our routes are kept, stale") {
+        auto ca = gr_config();
+        auto cb = peer_of(ca);
+        Pair p(ca, cb);
+        p.start_both();
+        REQUIRE(p.b.state() == State::established);
+        p.log_b.clear();
+        Actions out;
+        p.a.stop_for_restart(p.clock.now, out, "restarting");
+        p.collect(0, out);
+        p.run();
+        auto g = gr_in(p.log_b);
+        REQUIRE(g.size() == 1);
+        CHECK(g[0].what == What::mark_stale);
+    }
+}

@@ -3,6 +3,7 @@
 // per-family received / accepted / advertised counts (PeerStatus::families),
 // and the speaker's counters (Speaker::stats(): best-path changes,
 // NOTIFICATIONs by code, RIB sizes). In-process speakers, simulated clock.
+#include <algorithm>
 #include <catch2/catch_test_macros.hpp>
 #include <map>
 #include <optional>
@@ -163,4 +164,51 @@ TEST_CASE("observing: best-path events mirror the Loc-RIB; counts per family; st
     c2.core().withdraw(pfx("10.2.0.0/26"), net.now());
     REQUIRE(net.run_until([&] { return rr.core().stats().paths_ipv4 == 2; }, 10s));
     CHECK(events == 0);
+}
+
+TEST_CASE("observing: with max_paths > 1 best-path events carry the ECMP set", "[speaker]") {
+    Network net;
+    auto& node =
+        net.add("10.0.0.1", as_ibgp, [](bgp::SpeakerConfig& c) { c.decision.max_paths = 4; });
+    auto& p1 = net.add("10.0.0.11", as_ibgp);
+    auto& p2 = net.add("10.0.0.12", as_ibgp);
+    for (auto* p : {&p1, &p2}) {
+        node.core().add_peer(peer_to(*p, as_ibgp), {});
+        p->core().add_peer(peer_to(node, as_ibgp), {});
+    }
+    std::map<wire::Prefix, std::vector<wire::IpAddress>> ecmp;  // prefix -> next hops
+    node.core().on_best_path([&](const bgp::BestPathEvent& e) {
+        if (!e.best) {
+            CHECK(e.multipath.empty());
+            ecmp.erase(e.prefix);
+            return;
+        }
+        REQUIRE(!e.multipath.empty());
+        CHECK(e.multipath.front().peer == e.best->peer);  // best first
+        std::vector<wire::IpAddress> hops;
+        for (const auto& r : e.multipath) {
+            CHECK(r.multipath);
+            hops.push_back(*r.attributes.next_hop);
+        }
+        ecmp[e.prefix] = hops;
+    });
+    wire::PathAttributes a;
+    a.next_hop = ip("198.18.0.11");
+    p1.core().announce({pfx("10.9.0.0/26"), a}, net.now());
+    a.next_hop = ip("198.18.0.12");
+    p2.core().announce({pfx("10.9.0.0/26"), a}, net.now());
+    for (auto* n : {&node, &p1, &p2}) n->core().start(net.now());
+
+    // The second equal path joins the set even though the best path stays.
+    REQUIRE(net.run_until([&] { return ecmp[pfx("10.9.0.0/26")].size() == 2; }, 60s));
+    auto hops = ecmp.at(pfx("10.9.0.0/26"));
+    std::sort(hops.begin(), hops.end());
+    CHECK(hops == std::vector<wire::IpAddress>{ip("198.18.0.11"), ip("198.18.0.12")});
+
+    // One withdraws: the set shrinks to one; both: the prefix is gone.
+    REQUIRE(p2.core().withdraw(pfx("10.9.0.0/26"), net.now()));
+    REQUIRE(net.run_until([&] { return ecmp[pfx("10.9.0.0/26")].size() == 1; }, 10s));
+    CHECK(ecmp.at(pfx("10.9.0.0/26")) == std::vector<wire::IpAddress>{ip("198.18.0.11")});
+    REQUIRE(p1.core().withdraw(pfx("10.9.0.0/26"), net.now()));
+    REQUIRE(net.run_until([&] { return !ecmp.contains(pfx("10.9.0.0/26")); }, 10s));
 }

@@ -175,14 +175,15 @@ class Network {
         Node& b = *it->second;
         const auto id = next_link_++;
         const std::pair key_b{from.address(), fsm::ConnId::incoming};
-        auto previous = b.conns_.find(key_b) != b.conns_.end()
-                            ? std::optional<std::uint64_t>(b.conns_[key_b])
-                            : std::nullopt;
+        // (no std::optional here: gcc 12 -O2 warns maybe-uninitialized on it)
+        const auto found = b.conns_.find(key_b);
+        const bool had_previous = found != b.conns_.end();
+        const std::uint64_t previous = had_previous ? found->second : 0;
         b.conns_[key_b] = id;
         if (!b.core().tcp_accepted(from.address(), now_)) {
             if (b.conns_.count(key_b) != 0 && b.conns_[key_b] == id) {
-                if (previous)
-                    b.conns_[key_b] = *previous;
+                if (had_previous)
+                    b.conns_[key_b] = previous;
                 else
                     b.conns_.erase(key_b);
             }

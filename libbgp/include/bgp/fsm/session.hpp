@@ -163,6 +163,13 @@ class Session {
     /// ManualStop with this Cease (e.g. RFC 4486 Maximum Number of Prefixes
     /// Reached with its AFI / SAFI / limit data).
     void stop(TimePoint now, Actions& out, const wire::Notification& notification);
+    /// ManualStop before a graceful restart of this speaker (RFC 4724 §4.2):
+    /// if graceful restart was negotiated, the connection is closed without a
+    /// NOTIFICATION, so the peer keeps our routes, marked stale (`message`
+    /// goes only into our own log). Not a Cease even with the RFC 8538 N bit:
+    /// implementations differ on which Cease subcodes they treat as Hard Reset.
+    /// Without graceful restart negotiated this is stop(now, out, message).
+    void stop_for_restart(TimePoint now, Actions& out, std::string_view message = {});
     /// Replace the configuration. Settings that need a new session (anything in
     /// the OPEN, the peer AS, addresses) reset it with Cease / Other
     /// Configuration Change; timers-only changes apply in place. Returns true

@@ -151,6 +151,19 @@ struct SpeakerConfig {
     std::optional<std::uint32_t> cluster_id;
     /// Options of the decision process (MED comparison, multipath, ...).
     rib::DecisionOptions decision;
+    // ---- graceful restart, restarting side (RFC 4724 §4.1) ----
+    /// This speaker has just restarted, its peers keeping its routes (after
+    /// Speaker::shutdown_for_restart()). OPENs to peers with graceful restart
+    /// enabled carry the R bit and the F bit for every family (the routes we
+    /// advertised are still good: a reflector is not in the forwarding path,
+    /// an agent kept its FIB), and best-path selection is deferred: nothing is
+    /// advertised to any peer until every Established peer with graceful
+    /// restart negotiated, and every configured (non-dynamic) peer with it
+    /// enabled, has sent End-of-RIB for each of its families, or until
+    /// `selection_deferral` has passed since start(). Then every peer gets the
+    /// table and End-of-RIB, so that it sweeps only what really went away.
+    bool restarting = false;
+    std::chrono::seconds selection_deferral{120};
     /// Named policies, prefix lists and community lists that PeerConfig's
     /// import_policy / export_policy chains refer to.
     policy::PolicyTable policies;

@@ -84,6 +84,11 @@ struct BestPathEvent {
     wire::Family family = wire::ipv4_unicast;
     wire::Prefix prefix;
     std::optional<RibRoute> best;  ///< unset: the prefix has no route any more
+    /// The ECMP set, best path first, when SpeakerConfig::decision.max_paths > 1
+    /// (empty otherwise, and when `best` is unset). With max_paths > 1 an event is
+    /// reported for any change of the prefix's paths, since the set can change
+    /// while the best path does not.
+    std::vector<RibRoute> multipath;
 };
 
 /// Route counts of one family of a peer (PeerStatus::families).

@@ -86,6 +86,13 @@ class Speaker {
     /// Speaker then holds no pending work: io_context::run() returns when
     /// nothing else is queued. Peers stay configured; start() again resumes.
     void shutdown(std::string_view message = {}, std::function<void()> done = {});
+    /// As shutdown(), before a restart of this speaker with graceful restart
+    /// (RFC 4724): the sessions with graceful restart negotiated are closed
+    /// without a NOTIFICATION, so those peers keep our routes, marked stale,
+    /// and go on forwarding; peers without graceful restart get the usual
+    /// Cease / Administrative Shutdown with `message`. Start the new process
+    /// with SpeakerConfig::restarting.
+    void shutdown_for_restart(std::string_view message = {}, std::function<void()> done = {});
 
     // ---- peers (at run time, any time) ---------------------------------------------
 
@@ -181,6 +188,7 @@ class Speaker {
     [[nodiscard]] const SpeakerConfig& config() const;
 
   private:
+    void shutdown(std::string_view message, std::function<void()> done, bool for_restart);
     struct Impl;
     std::shared_ptr<Impl> impl_;
 };

@@ -161,7 +161,7 @@ std::size_t NetlinkSocket::send_batch(const MessageBuffer& requests,
         std::size_t pending = waiting.size();
         auto fail_rest = [&](int error) {
             for (auto& [seq, acked] : waiting) {
-                if (!acked) on_ack(Ack{seq, error, "no acknowledgement"});
+                if (!acked) on_ack(Ack{seq, error, "no acknowledgement", true});
                 acked = true;
             }
             pending = 0;

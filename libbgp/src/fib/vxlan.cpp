@@ -50,6 +50,18 @@ std::string mac_to_string(const std::array<std::uint8_t, 6>& mac) {
                        mac[4], mac[5]);
 }
 
+std::vector<wire::IpAddress> vxlan_remotes(std::span<const Route> routes, std::string_view device) {
+    std::vector<wire::IpAddress> out;
+    for (const Route& route : routes) {
+        for (const Nexthop& hop : route.nexthops) {
+            if (hop.gateway && hop.device == device) out.push_back(*hop.gateway);
+        }
+    }
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+    return out;
+}
+
 namespace {
 
 using vxlan_nl::Message;

@@ -56,6 +56,27 @@ TEST_CASE("vtep_mac is deterministic, unicast and locally administered", "[fib][
     }
 }
 
+TEST_CASE("vxlan_remotes: the next hops of routes through the VXLAN device", "[fib][vxlan]") {
+    const auto via = [](const char* gw, const char* dev, bool onlink) {
+        return Nexthop{ip(gw), dev, onlink, 1};
+    };
+    const std::vector<Route> routes = {
+        {*wire::Prefix::parse("192.168.121.0/26"),
+         RouteType::unicast,
+         {via("172.16.199.114", "vxlan.calico", true)}},
+        {*wire::Prefix::parse("192.168.135.64/26"),
+         RouteType::unicast,
+         {via("172.16.6.249", "eth0", false)}},
+        {*wire::Prefix::parse("192.168.50.0/26"),
+         RouteType::unicast,
+         {via("172.16.6.249", "vxlan.calico", true), via("172.16.199.114", "vxlan.calico", true)}},
+        {*wire::Prefix::parse("192.168.187.192/26"), RouteType::blackhole, {}},
+    };
+    const std::vector<wire::IpAddress> expected = {ip("172.16.6.249"), ip("172.16.199.114")};
+    CHECK(vxlan_remotes(routes) == expected);
+    CHECK(vxlan_remotes(routes, "tunl0").empty());
+}
+
 TEST_CASE("VXLAN device, VTEP entries and a ping through them", "[fib][vxlan]") {
     if (geteuid() != 0) {
         WARN("not root: skipping the VXLAN namespace test (CI runs it as root)");

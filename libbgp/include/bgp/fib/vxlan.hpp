@@ -25,7 +25,10 @@
 #include <memory>
 #include <span>
 #include <string>
+#include <string_view>
+#include <vector>
 
+#include "bgp/fib/route.hpp"
 #include "bgp/wire/types.hpp"
 
 namespace bgp::fib {
@@ -44,6 +47,11 @@ struct VxlanOptions {
 [[nodiscard]] std::array<std::uint8_t, 6> vtep_mac(const wire::IpAddress& node);
 /// "02:1b:ac:10:06:2f".
 [[nodiscard]] std::string mac_to_string(const std::array<std::uint8_t, 6>& mac);
+
+/// The remote VTEPs the planned routes need: the gateways of every next hop
+/// through `device`, sorted, without duplicates. Feed to set_vteps().
+[[nodiscard]] std::vector<wire::IpAddress> vxlan_remotes(std::span<const Route> routes,
+                                                         std::string_view device = "vxlan.calico");
 
 /// What set_vteps() did, summed over calls.
 struct VxlanStats {

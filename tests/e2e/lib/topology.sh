@@ -1,0 +1,129 @@
+# shellcheck shell=bash
+# tests/e2e: the seed topology in network namespaces (all named $E2E_PREFIX*):
+#
+#   segment a (bridge br-a in "sw")                      segment b (bridge br-b in "sw")
+#   walker-1 eth0 172.16.6.47/24  ---+               +--- demi-1 eth0 172.16.199.114/24
+#   walker-2 eth0 172.16.6.249/24 ---+--- router ----+
+#                         router eth0 172.16.6.254    eth1 172.16.199.254 (no pod routes)
+#
+# and one pod per host wired as Calico's CNI plugin does it: a veth named cali + 11 hex
+# digits of a hash of the workload, host end with MAC ee:ee:ee:ee:ee:ee and proxy_arp, a
+# host route to the pod's /32; in the pod, eth0 with the /32 address from the node's block,
+# 169.254.1.1 on-link and the default route through it. The blocks come from the
+# BlockAffinity resources of manifests/cluster.yaml.
+
+# name      address/len        seg gateway         pod        pod address
+E2E_HOST_TABLE="walker-1 172.16.6.47/24 a 172.16.6.254 busybox-1 192.168.187.211
+walker-2 172.16.6.249/24 a 172.16.6.254 busybox-2 192.168.135.74
+demi-1 172.16.199.114/24 b 172.16.199.254 busybox-3 192.168.121.2"
+
+HOSTS=()
+PODS=()
+declare -A H_IP=() H_LEN=() H_SEG=() H_GW=() H_POD=() H_PODIP=() H_BLOCK=() H_CALI=()
+declare -A POD_HOST=()
+
+ip_to_int() {
+    local a b c d
+    IFS=. read -r a b c d <<<"$1"
+    echo $(((a << 24) | (b << 16) | (c << 8) | d))
+}
+
+in_cidr() { # in_cidr ADDR CIDR
+    local len=${2#*/} mask
+    mask=$(((0xffffffff << (32 - len)) & 0xffffffff))
+    (($(($(ip_to_int "$1") & mask)) == $(($(ip_to_int "${2%/*}") & mask))))
+}
+
+# BlockAffinity documents of a manifest: "node cidr" lines. Reads the flat layout of
+# manifests/cluster.yaml (kind at column 0, spec fields indented by two).
+block_affinities() {
+    awk '/^---/ { kind = ""; node = ""; cidr = "" }
+         /^kind:/ { kind = $2 }
+         /^  node:/ { node = $2 }
+         /^  cidr:/ { cidr = $2 }
+         kind == "BlockAffinity" && node != "" && cidr != "" { print node, cidr; node = ""; cidr = "" }' "$1"
+}
+
+# Calico names the host end of a workload's veth "cali" + the first 11 hex digits of a
+# SHA-1 over the workload endpoint's identity.
+cali_name() { printf 'cali%s' "$(printf '%s' "$1" | sha1sum | cut -c1-11)"; }
+
+load_hosts() { # load_hosts CLUSTER_MANIFEST
+    local name addr seg gw pod podip node cidr
+    declare -A blocks=()
+    while read -r node cidr; do blocks[$node]=$cidr; done < <(block_affinities "$1")
+    while read -r name addr seg gw pod podip; do
+        HOSTS+=("$name")
+        PODS+=("$pod")
+        H_IP[$name]=${addr%/*}
+        H_LEN[$name]=${addr#*/}
+        H_SEG[$name]=$seg
+        H_GW[$name]=$gw
+        H_POD[$name]=$pod
+        H_PODIP[$name]=$podip
+        POD_HOST[$pod]=$name
+        H_CALI[$name]=$(cali_name "default.$pod")
+        H_BLOCK[$name]=${blocks[$name]:-}
+        if [[ -z ${H_BLOCK[$name]} ]]; then
+            echo "e2e: no BlockAffinity for node $name in $1" >&2
+            return 1
+        fi
+        if ! in_cidr "$podip" "${H_BLOCK[$name]}"; then
+            echo "e2e: pod $pod address $podip is outside $name's block ${H_BLOCK[$name]}" >&2
+            return 1
+        fi
+    done <<<"$E2E_HOST_TABLE"
+}
+
+topology_up() {
+    local n h pod cali
+    for n in sw router "${HOSTS[@]}" "${PODS[@]}"; do
+        ip netns add "$E2E_PREFIX$n" || return 1
+        nx "$n" ip link set lo up
+    done
+    for seg in a b; do
+        nx sw ip link add "br-$seg" type bridge || return 1
+        nx sw ip link set "br-$seg" up
+    done
+    # router: eth0 on segment a, eth1 on segment b; forwarding, no pod routes
+    nx router sysctl -qw net.ipv4.ip_forward=1
+    ip -n "${E2E_PREFIX}router" link add eth0 type veth peer name r-a netns "${E2E_PREFIX}sw"
+    ip -n "${E2E_PREFIX}router" link add eth1 type veth peer name r-b netns "${E2E_PREFIX}sw"
+    nx sw ip link set r-a master br-a up
+    nx sw ip link set r-b master br-b up
+    nx router ip addr add 172.16.6.254/24 dev eth0
+    nx router ip addr add 172.16.199.254/24 dev eth1
+    nx router ip link set eth0 up
+    nx router ip link set eth1 up
+    for h in "${HOSTS[@]}"; do
+        nx "$h" sysctl -qw net.ipv4.ip_forward=1
+        ip -n "$E2E_PREFIX$h" link add eth0 type veth peer name "h-$h" netns "${E2E_PREFIX}sw" ||
+            return 1
+        nx sw ip link set "h-$h" master "br-${H_SEG[$h]}" up
+        nx "$h" ip addr add "${H_IP[$h]}/${H_LEN[$h]}" dev eth0
+        nx "$h" ip link set eth0 up
+        nx "$h" ip route add default via "${H_GW[$h]}" dev eth0
+        # the workload, as Calico's CNI plugin wires it
+        pod=${H_POD[$h]}
+        cali=${H_CALI[$h]}
+        ip -n "$E2E_PREFIX$h" link add "$cali" type veth peer name eth0 netns "$E2E_PREFIX$pod" ||
+            return 1
+        nx "$h" ip link set "$cali" address ee:ee:ee:ee:ee:ee
+        nx "$h" sysctl -qw "net.ipv4.conf.$cali.proxy_arp=1" "net.ipv4.neigh.$cali.proxy_delay=0" \
+            "net.ipv4.conf.$cali.forwarding=1"
+        nx "$h" ip link set "$cali" up
+        nx "$h" ip route add "${H_PODIP[$h]}/32" dev "$cali" scope link
+        nx "$pod" ip addr add "${H_PODIP[$h]}/32" dev eth0
+        nx "$pod" ip link set eth0 up
+        nx "$pod" ip route add 169.254.1.1 dev eth0 scope link
+        nx "$pod" ip route add default via 169.254.1.1 dev eth0
+    done
+}
+
+# The underlay must work before any BGP route matters: each host reaches the others.
+check_underlay() {
+    local rc=0
+    nx walker-1 ping -n -q -c 1 -W 2 "${H_IP[walker-2]}" >/dev/null || rc=1
+    nx walker-1 ping -n -q -c 1 -W 2 "${H_IP[demi-1]}" >/dev/null || rc=1
+    check $rc "underlay: walker-1 reaches walker-2 (same segment) and demi-1 (via the router)"
+}

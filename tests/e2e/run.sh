@@ -49,7 +49,7 @@ while [[ $# -gt 0 ]]; do
         --no-vm) VM=0 ;;
         --vm-only) VM=1 HOST_PART=0 ;;
         --guest) GUEST=1 VM=0 ;;
-        --show) export E2E_SHOW_TABLES=1 ;;
+        --show) export E2E_SHOW_TABLES=1 E2E_GUEST_ARGS="${E2E_GUEST_ARGS:-} --show" ;;
         --inject) INJECT=$2; shift ;;
         --keep) KEEP=1 ;;
         -h | --help) sed -n '2,27p' "$0" | sed 's/^# \?//'; exit 0 ;;
@@ -114,9 +114,9 @@ cleanup() {
 inject() { # break one thing on walker-1 / walker-2 so that a check must fail
     case $1 in
         "") return 0 ;;
-        wrong-route) nx walker-1 ip route replace "${H_BLOCK[walker-2]}" via 172.16.6.254 dev eth0 proto 201 ;;
-        extra-route) nx walker-1 ip route add 192.168.251.0/26 via 172.16.6.249 dev eth0 proto 201 ;;
-        missing-route) nx walker-2 ip route del "${H_BLOCK[walker-2]}" proto 201 ;;
+        wrong-route) ip -n "${E2E_PREFIX}walker-1" route replace "${H_BLOCK[walker-2]}" via 172.16.6.254 dev eth0 proto 201 ;;
+        extra-route) ip -n "${E2E_PREFIX}walker-1" route add 192.168.251.0/26 via 172.16.6.249 dev eth0 proto 201 ;;
+        missing-route) ip -n "${E2E_PREFIX}walker-2" route del "${H_BLOCK[walker-2]}" proto 201 ;;
         no-proxy-arp) nx walker-2 sysctl -qw "net.ipv4.conf.${H_CALI[walker-2]}.proxy_arp=0" ;;
         *) echo "run.sh: unknown --inject $1" >&2; exit 2 ;;
     esac

@@ -9,7 +9,7 @@ expected_routes() { # expected_routes MODE HOST
 }
 
 actual_routes() { # our protocol's routes in HOST's main table
-    nx "$1" ip -4 route show proto 201 | sed 's/ *$//' | sort
+    ip -n "$E2E_PREFIX$1" -4 route show proto 201 | sed 's/ *$//' | sort
 }
 
 routes_equal() { [[ "$(actual_routes "$2")" == "$(expected_routes "$1" "$2")" ]]; }
@@ -17,12 +17,12 @@ routes_equal() { [[ "$(actual_routes "$2")" == "$(expected_routes "$1" "$2")" ]]
 # Routes inside the pool that are neither ours (proto 201) nor the local pod's /32: an
 # agent writing with another protocol number, or leftovers, would hide behind the filter.
 foreign_pool_routes() {
-    nx "$1" ip -4 route show root 192.168.0.0/16 | grep -v ' proto \(201\|libbgp\)' |
+    ip -n "$E2E_PREFIX$1" -4 route show root 192.168.0.0/16 | grep -v ' proto \(201\|libbgp\)' |
         grep -v " dev cali[0-9a-f]\{11\} scope link" || true
 }
 
 print_table() { # print_table HOST: the whole main table, as the demo shows it
-    nx "$1" ip -4 route | sed "s/^/    $1: /"
+    ip -n "$E2E_PREFIX$1" -4 route | sed "s/^/    $1: /"
 }
 
 # check_tables MODE: waits (bounded) until each host's table equals the expected one.

@@ -115,30 +115,30 @@ static_program() { # static_program HOST MODE
     local h=$1 mode=$2 kind=${2%%-*} r line first
     first=${H_BLOCK[$h]%/*}
     if [[ $kind == vxlan ]]; then
-        if ! nx "$h" ip link show vxlan.calico >/dev/null 2>&1; then
-            nx "$h" ip link add vxlan.calico type vxlan id 4096 dstport 4789 local "${H_IP[$h]}" \
+        if ! ip -n "$E2E_PREFIX$h" link show vxlan.calico >/dev/null 2>&1; then
+            ip -n "$E2E_PREFIX$h" link add vxlan.calico type vxlan id 4096 dstport 4789 local "${H_IP[$h]}" \
                 dev eth0 nolearning || return 1
-            nx "$h" ip link set vxlan.calico address "$(vtep_mac "${H_IP[$h]}")"
-            nx "$h" ip addr add "$first/32" dev vxlan.calico
-            nx "$h" ip link set vxlan.calico up
+            ip -n "$E2E_PREFIX$h" link set vxlan.calico address "$(vtep_mac "${H_IP[$h]}")"
+            ip -n "$E2E_PREFIX$h" addr add "$first/32" dev vxlan.calico
+            ip -n "$E2E_PREFIX$h" link set vxlan.calico up
         fi
         for r in "${HOSTS[@]}"; do
             [[ $r == "$h" ]] && continue
-            nx "$h" ip neigh replace "${H_IP[$r]}" lladdr "$(vtep_mac "${H_IP[$r]}")" \
+            ip -n "$E2E_PREFIX$h" neigh replace "${H_IP[$r]}" lladdr "$(vtep_mac "${H_IP[$r]}")" \
                 dev vxlan.calico nud permanent
-            nx "$h" bridge fdb replace "$(vtep_mac "${H_IP[$r]}")" dev vxlan.calico \
+            bridge -n "$E2E_PREFIX$h" fdb replace "$(vtep_mac "${H_IP[$r]}")" dev vxlan.calico \
                 dst "${H_IP[$r]}" self permanent
         done
     fi
     if [[ $kind == ipip ]]; then
-        nx "$h" ip addr replace "$first/32" dev tunl0 || return 1
-        nx "$h" ip link set tunl0 up
+        ip -n "$E2E_PREFIX$h" addr replace "$first/32" dev tunl0 || return 1
+        ip -n "$E2E_PREFIX$h" link set tunl0 up
     fi
     local want
     want=$(static_routes "$h" "$mode")
     while read -r line; do
         # shellcheck disable=SC2086
-        nx "$h" ip route replace $line proto 201 || return 1
+        ip -n "$E2E_PREFIX$h" route replace $line proto 201 || return 1
     done <<<"$want"
     # sweep our routes the mode does not want
     local dsts=" " dst
@@ -150,12 +150,12 @@ static_program() { # static_program HOST MODE
         [[ -z $line ]] && continue
         dst=${line#blackhole }
         dst=${dst%% *}
-        [[ $dsts == *" $dst "* ]] || nx "$h" ip route del "$dst" proto 201
-    done < <(nx "$h" ip -4 route show proto 201)
-    if [[ $kind != vxlan ]]; then nx "$h" ip link del vxlan.calico 2>/dev/null; fi
-    if [[ $kind != ipip ]] && nx "$h" ip link show tunl0 >/dev/null 2>&1; then
-        nx "$h" ip addr flush dev tunl0
-        nx "$h" ip link set tunl0 down
+        [[ $dsts == *" $dst "* ]] || ip -n "$E2E_PREFIX$h" route del "$dst" proto 201
+    done < <(ip -n "$E2E_PREFIX$h" -4 route show proto 201)
+    if [[ $kind != vxlan ]]; then ip -n "$E2E_PREFIX$h" link del vxlan.calico 2>/dev/null; fi
+    if [[ $kind != ipip ]] && ip -n "$E2E_PREFIX$h" link show tunl0 >/dev/null 2>&1; then
+        ip -n "$E2E_PREFIX$h" addr flush dev tunl0
+        ip -n "$E2E_PREFIX$h" link set tunl0 down
     fi
     return 0
 }

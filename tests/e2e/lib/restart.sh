@@ -26,7 +26,7 @@ check_restart() {
     driver_kill "$victim"
     log "  killed the agent on $victim (SIGKILL)"
     # shellcheck disable=SC2086
-    nx "$victim" ip route add $E2E_STALE_ROUTE proto 201 &&
+    ip -n "$E2E_PREFIX$victim" route add $E2E_STALE_ROUTE proto 201 &&
         log "  left a stale route of ours in $victim: $E2E_STALE_ROUTE"
     sleep "${E2E_RESTART_DOWNTIME:-3}"
     if driver_restart "$victim"; then

@@ -79,44 +79,43 @@ topology_up() {
     local n h pod cali
     for n in sw router "${HOSTS[@]}" "${PODS[@]}"; do
         ip netns add "$E2E_PREFIX$n" || return 1
-        nx "$n" ip link set lo up
+        ip -n "$E2E_PREFIX$n" link set lo up
     done
     for seg in a b; do
-        nx sw ip link add "br-$seg" type bridge || return 1
-        nx sw ip link set "br-$seg" up
+        ip -n "${E2E_PREFIX}sw" link add "br-$seg" type bridge || return 1
+        ip -n "${E2E_PREFIX}sw" link set "br-$seg" up
     done
     # router: eth0 on segment a, eth1 on segment b; forwarding, no pod routes
     nx router sysctl -qw net.ipv4.ip_forward=1
     ip -n "${E2E_PREFIX}router" link add eth0 type veth peer name r-a netns "${E2E_PREFIX}sw"
     ip -n "${E2E_PREFIX}router" link add eth1 type veth peer name r-b netns "${E2E_PREFIX}sw"
-    nx sw ip link set r-a master br-a up
-    nx sw ip link set r-b master br-b up
-    nx router ip addr add 172.16.6.254/24 dev eth0
-    nx router ip addr add 172.16.199.254/24 dev eth1
-    nx router ip link set eth0 up
-    nx router ip link set eth1 up
+    ip -n "${E2E_PREFIX}sw" link set r-a master br-a up
+    ip -n "${E2E_PREFIX}sw" link set r-b master br-b up
+    ip -n "${E2E_PREFIX}router" addr add 172.16.6.254/24 dev eth0
+    ip -n "${E2E_PREFIX}router" addr add 172.16.199.254/24 dev eth1
+    ip -n "${E2E_PREFIX}router" link set eth0 up
+    ip -n "${E2E_PREFIX}router" link set eth1 up
     for h in "${HOSTS[@]}"; do
-        nx "$h" sysctl -qw net.ipv4.ip_forward=1
         ip -n "$E2E_PREFIX$h" link add eth0 type veth peer name "h-$h" netns "${E2E_PREFIX}sw" ||
             return 1
-        nx sw ip link set "h-$h" master "br-${H_SEG[$h]}" up
-        nx "$h" ip addr add "${H_IP[$h]}/${H_LEN[$h]}" dev eth0
-        nx "$h" ip link set eth0 up
-        nx "$h" ip route add default via "${H_GW[$h]}" dev eth0
+        ip -n "${E2E_PREFIX}sw" link set "h-$h" master "br-${H_SEG[$h]}" up
+        ip -n "$E2E_PREFIX$h" addr add "${H_IP[$h]}/${H_LEN[$h]}" dev eth0
+        ip -n "$E2E_PREFIX$h" link set eth0 up
+        ip -n "$E2E_PREFIX$h" route add default via "${H_GW[$h]}" dev eth0
         # the workload, as Calico's CNI plugin wires it
         pod=${H_POD[$h]}
         cali=${H_CALI[$h]}
         ip -n "$E2E_PREFIX$h" link add "$cali" type veth peer name eth0 netns "$E2E_PREFIX$pod" ||
             return 1
-        nx "$h" ip link set "$cali" address ee:ee:ee:ee:ee:ee
-        nx "$h" sysctl -qw "net.ipv4.conf.$cali.proxy_arp=1" "net.ipv4.neigh.$cali.proxy_delay=0" \
+        ip -n "$E2E_PREFIX$h" link set "$cali" address ee:ee:ee:ee:ee:ee
+        nx "$h" sysctl -qw net.ipv4.ip_forward=1 "net.ipv4.conf.$cali.proxy_arp=1" "net.ipv4.neigh.$cali.proxy_delay=0" \
             "net.ipv4.conf.$cali.forwarding=1"
-        nx "$h" ip link set "$cali" up
-        nx "$h" ip route add "${H_PODIP[$h]}/32" dev "$cali" scope link
-        nx "$pod" ip addr add "${H_PODIP[$h]}/32" dev eth0
-        nx "$pod" ip link set eth0 up
-        nx "$pod" ip route add 169.254.1.1 dev eth0 scope link
-        nx "$pod" ip route add default via 169.254.1.1 dev eth0
+        ip -n "$E2E_PREFIX$h" link set "$cali" up
+        ip -n "$E2E_PREFIX$h" route add "${H_PODIP[$h]}/32" dev "$cali" scope link
+        ip -n "$E2E_PREFIX$pod" addr add "${H_PODIP[$h]}/32" dev eth0
+        ip -n "$E2E_PREFIX$pod" link set eth0 up
+        ip -n "$E2E_PREFIX$pod" route add 169.254.1.1 dev eth0 scope link
+        ip -n "$E2E_PREFIX$pod" route add default via 169.254.1.1 dev eth0
     done
 }
 

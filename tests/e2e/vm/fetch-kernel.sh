@@ -30,7 +30,12 @@ if ! ls "${pkg}"_*.deb >/dev/null 2>&1; then
     echo "[e2e-kernel] apt-get download $pkg"
     # apt's download user must be able to write here (else it warns and downloads as root)
     chown _apt "$CACHE/debs" 2>/dev/null || true
-    apt-get download "$pkg"
+    if ! apt-get download "$pkg"; then
+        # the lists may name a version the mirror no longer has: refresh once and retry
+        apt-get update -q || true
+        pkg=$(apt-cache depends linux-image-amd64 | awk '/Depends: linux-image-[0-9]/ { print $2; exit }')
+        apt-get download "$pkg"
+    fi
 fi
 deb=$(ls "${pkg}"_*.deb | head -n 1)
 tmp=$(mktemp -d "$CACHE/extract.XXXXXX")

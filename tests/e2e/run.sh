@@ -163,7 +163,7 @@ host_part() {
     fi
     driver_stop
     delete_namespaces
-    log "  host part: $(since "$t0") s"
+    log "  $([[ $GUEST == 1 ]] && echo "guest namespaces" || echo "host part"): $(since "$t0") s"
 }
 
 trap cleanup EXIT

@@ -189,8 +189,13 @@ if [[ $VM == 1 ]]; then
     section "IP-in-IP in a QEMU guest (Debian's kernel with ipip, TCG)"
     t=$EPOCHREALTIME
     guest_log=$E2E_WORK/guest.log
-    E2E_DRIVER=$E2E_DRIVER E2E_AGENT=$E2E_AGENT bash "$E2E_DIR/vm/run-vm.sh" "$guest_log"
+    # in the background, so that a TERM (the step's timeout) reaches our trap at once
+    E2E_DRIVER=$E2E_DRIVER E2E_AGENT=$E2E_AGENT bash "$E2E_DIR/vm/run-vm.sh" "$guest_log" &
+    vm_pid=$!
+    track_pid "$vm_pid" "run-vm.sh"
+    wait "$vm_pid"
     vm_rc=$?
+    untrack_pid "$vm_pid"
     line=$(grep -a -E 'e2e: [0-9]+ passed, [0-9]+ failed' "$guest_log" | tail -n 1 | tr -d '\r')
     if [[ -n $line ]]; then
         gp=$(sed -E 's/.*e2e: ([0-9]+) passed.*/\1/' <<<"$line")

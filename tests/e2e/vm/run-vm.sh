@@ -22,11 +22,18 @@ bash "$VM_DIR/build-initramfs.sh" "$work/initramfs.cpio.gz" \
 echo "  initramfs built in $(awk -v a="$EPOCHREALTIME" -v b="$start" 'BEGIN { printf "%.1f", a - b }') s"
 
 # timeout ends QEMU (our child) if the guest hangs; -no-reboot + panic=-1: a panic exits.
+# QEMU runs in the background so that a TERM to this script (run.sh's cleanup) ends it.
 timeout -k 10 "${E2E_GUEST_TIMEOUT:-300}" qemu-system-x86_64 -accel tcg -m 768 -smp 1 \
     -nographic -no-reboot -nic none -kernel "$KDIR/vmlinuz" -initrd "$work/initramfs.cpio.gz" \
-    -append "console=ttyS0 panic=-1 quiet" </dev/null 2>&1 | tr -d '\r' | tee "$LOG" |
-    sed -u -e 's/\x1b\[[0-9;?]*[a-zA-Z]//g' -e 's/^/  guest | /'
-rc=${PIPESTATUS[0]}
+    -append "console=ttyS0 panic=-1 quiet" </dev/null >"$work/console" 2>&1 &
+qpid=$!
+trap 'kill -TERM "$qpid" 2>/dev/null; wait "$qpid"; exit 143' TERM INT
+tail -n +1 -f --pid="$qpid" "$work/console" |
+    sed -u -e 's/\r//g' -e 's/\x1b\[[0-9;?]*[a-zA-Z]//g' -e 's/^/  guest | /' &
+wait "$qpid"
+rc=$?
+wait
+tr -d '\r' <"$work/console" >"$LOG"
 echo "  qemu exit $rc after $(awk -v a="$EPOCHREALTIME" -v b="$start" 'BEGIN { printf "%.1f", a - b }') s"
 [[ $rc -eq 124 || $rc -eq 137 ]] && echo "  run-vm: the guest did not finish within ${E2E_GUEST_TIMEOUT:-300} s"
 grep -q '^GUEST-EXIT rc=0' "$LOG"

@@ -44,7 +44,7 @@ while [[ $# -gt 0 ]]; do
         --agent) E2E_AGENT=$2; shift ;;
         --modes) MODES=$2; shift ;;
         --form) E2E_FORM=$2; shift ;;
-        --no-restart) RESTART=0 ;;
+        --no-restart) RESTART=0 E2E_GUEST_ARGS="${E2E_GUEST_ARGS:-} --no-restart" ;;
         --vm) VM=1 ;;
         --no-vm) VM=0 ;;
         --vm-only) VM=1 HOST_PART=0 ;;
@@ -57,6 +57,7 @@ while [[ $# -gt 0 ]]; do
     esac
     shift
 done
+export E2E_GUEST_ARGS=${E2E_GUEST_ARGS:-}
 
 # shellcheck source=lib/common.sh
 . "$E2E_DIR/lib/common.sh"

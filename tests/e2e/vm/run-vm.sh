@@ -2,7 +2,8 @@
 # Boots the e2e guest under QEMU (TCG: KVM does not work on this host) with no NIC at all
 # (-nic none: nothing leaves the guest; all its traffic is between its own namespaces) and
 # runs the IP-in-IP modes there with the seed's v1 manifests: never, ipip-always,
-# ipip-cross-subnet, each switched live. Console lines are echoed with a "guest |" prefix
+# ipip-cross-subnet, each switched live, then the kill -9 restart test over the real tunl0
+# (E2E_GUEST_ARGS=--no-restart skips it). Console lines are echoed with a "guest |" prefix
 # and kept in LOG. Bounded by E2E_GUEST_TIMEOUT (default 300 s).
 #
 #   bash tests/e2e/vm/run-vm.sh LOG     # env: E2E_DRIVER, E2E_AGENT, E2E_GUEST_MODES
@@ -18,7 +19,7 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/lbe-vm.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 start=$EPOCHREALTIME
 bash "$VM_DIR/build-initramfs.sh" "$work/initramfs.cpio.gz" \
-    --form v1 --modes "$MODES" --no-restart ${E2E_GUEST_ARGS:-} || exit 1
+    --form v1 --modes "$MODES" ${E2E_GUEST_ARGS:-} || exit 1
 echo "  initramfs built in $(awk -v a="$EPOCHREALTIME" -v b="$start" 'BEGIN { printf "%.1f", a - b }') s"
 
 # timeout ends QEMU (our child) if the guest hangs; -no-reboot + panic=-1: a panic exits.

@@ -58,6 +58,7 @@ while [[ $# -gt 0 ]]; do
     shift
 done
 export E2E_GUEST_ARGS=${E2E_GUEST_ARGS:-}
+[[ -e $E2E_AGENT ]] && E2E_AGENT=$(cd "$(dirname "$E2E_AGENT")" && pwd)/$(basename "$E2E_AGENT")
 
 # shellcheck source=lib/common.sh
 . "$E2E_DIR/lib/common.sh"

@@ -29,8 +29,9 @@ print_table() { # print_table HOST: the whole main table, as the demo shows it
 check_tables() {
     local mode=$1 h start=$EPOCHREALTIME
     local limit=${E2E_CONVERGE_TIMEOUT:-45}
+    local deadline=$((SECONDS + limit))
     for h in "${HOSTS[@]}"; do
-        if wait_until "$limit" routes_equal "$mode" "$h"; then
+        if wait_until "$(remaining "$deadline")" routes_equal "$mode" "$h"; then
             pass "$mode: $h table = DESIGN.md (converged after $(since "$start") s)"
         else
             fail "$mode: $h table differs from DESIGN.md after ${limit} s"

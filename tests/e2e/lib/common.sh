@@ -54,6 +54,15 @@ wait_until() {
     "$@"
 }
 
+# remaining DEADLINE: seconds left until DEADLINE (a $SECONDS value), at least 1, so that
+# several waits share one bound (a mode whose tables never converge costs the limit once,
+# not once per host).
+remaining() {
+    local left=$(($1 - SECONDS))
+    ((left < 1)) && left=1
+    echo "$left"
+}
+
 # ---- processes this run started --------------------------------------------------------
 declare -A E2E_PIDS=() # pid -> what
 

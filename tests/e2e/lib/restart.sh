@@ -34,9 +34,9 @@ check_restart() {
     else
         fail "restart: the agent on $victim did not come back"
     fi
-    local h
+    local h deadline=$((SECONDS + ${E2E_CONVERGE_TIMEOUT:-45}))
     for h in "${HOSTS[@]}"; do
-        if wait_until "${E2E_CONVERGE_TIMEOUT:-45}" routes_equal "$mode" "$h"; then
+        if wait_until "$(remaining "$deadline")" routes_equal "$mode" "$h"; then
             pass "restart: $h table = DESIGN.md, nothing missing or stale ($(since "$start") s after the kill)"
         else
             fail "restart: $h table differs from DESIGN.md after the restart"

@@ -19,6 +19,8 @@ PACKAGES=(
     # libraries
     libboost1.81-dev libfmt-dev catch2 libbenchmark-dev libyaml-cpp-dev libpcap-dev
     zlib1g-dev libbz2-dev libmnl-dev
+    # natOutgoing of the node agent (examples/node-agent/nat.cpp) and its test
+    libnftables-dev nftables
     # test oracles and capture tools
     tshark tcpdump
     # /metrics parsed by the Prometheus client (tests/unit/reflector/metrics_parse.py)

@@ -2,7 +2,11 @@
 // blocks, best path -> plan -> FIB sink, live apply, `show routes`.
 #include "agent.hpp"
 
+#include "autodetect.hpp"
 #include "links.hpp"
+#ifdef BGP_NODE_AGENT_VXLAN
+#include "bgp/fib/vxlan.hpp"
+#endif
 
 #include <fmt/format.h>
 
@@ -116,11 +120,76 @@ void Agent::prepare_devices() {
             note = fmt::format("cannot bring tunl0 up: {}", why);
         }
     }
-    if (vxlan && sink_->kernel() && !link_exists("vxlan.calico"))
+#ifdef BGP_NODE_AGENT_VXLAN
+    if (vxlan && sink_->kernel() && options_.vxlan && !vxlan_) {
+        std::string underlay;
+        for (const auto& ia : system_interfaces())
+            if (ia.address.address == me_.ipv4.address) underlay = ia.interface;
+        try {
+            fib::VxlanOptions o;
+            o.local = me_.ipv4.address;
+            o.underlay = underlay;
+            vxlan_ = std::make_shared<fib::Vxlan>(o);
+            log(LogLevel::info,
+                fmt::format("VXLAN device {} (VNI {}, port {}, local {}, underlay {})", o.device,
+                            o.vni, o.port, o.local.to_string(), underlay.empty() ? "-" : underlay));
+        } catch (const std::exception& e) {
+            note = fmt::format("cannot set up the VXLAN device: {}", e.what());
+        }
+    }
+#endif
+    if (vxlan && sink_->kernel() && !vxlan_ && !link_exists("vxlan.calico"))
         note += (note.empty() ? "" : "; ") +
                 std::string("a pool uses VXLAN but there is no vxlan.calico device");
     if (!note.empty() && note != device_note_) log(LogLevel::warning, note);
     device_note_ = note;
+}
+
+void Agent::apply_nat() {
+    if (!options_.nat) return;
+    std::vector<wire::Prefix> masquerade, all;
+    for (const auto& [name, p] : cluster_.pools) {
+        if (p.disabled) continue;
+        all.push_back(p.cidr);
+        if (p.nat_outgoing) masquerade.push_back(p.cidr);
+    }
+    std::string state = "natOutgoing: no pool, no masquerading";
+    if (!masquerade.empty()) {
+        state = "natOutgoing: pod traffic leaving the pools is masqueraded from";
+        for (const auto& m : masquerade) state += " " + m.to_string();
+    }
+    if (state == nat_state_) return;
+    if (masquerade.empty() && nat_state_.empty()) {  // nothing was ever set up
+        nat_state_ = state;
+        return;
+    }
+    try {
+        options_.nat(masquerade, all);
+        log(LogLevel::info, state);
+        nat_state_ = state;
+    } catch (const std::exception& e) {
+        log(LogLevel::error, fmt::format("natOutgoing: {}", e.what()));
+    }
+}
+
+void Agent::update_vxlan() {
+#ifdef BGP_NODE_AGENT_VXLAN
+    if (!vxlan_) return;
+    std::vector<fib::Route> routes;
+    for (const auto& [key, e] : entries_)
+        if (e.plan.route) routes.push_back(*e.plan.route);
+    std::vector<wire::IpAddress> remotes = fib::vxlan_remotes(routes, "vxlan.calico");
+    if (remotes == vteps_) return;
+    try {
+        static_cast<fib::Vxlan*>(vxlan_.get())->set_vteps(remotes);
+        vteps_ = std::move(remotes);
+        std::string list;
+        for (const auto& r : vteps_) list += " " + r.to_string();
+        log(LogLevel::info, fmt::format("VXLAN remote VTEPs:{}", list.empty() ? " none" : list));
+    } catch (const std::exception& e) {
+        log(LogLevel::error, fmt::format("VXLAN entries: {}", e.what()));
+    }
+#endif
 }
 
 void Agent::start() {
@@ -134,6 +203,8 @@ void Agent::start() {
     });
     sink_->on_error([this](const fib::Route& r, std::string_view what) {
         log(LogLevel::error, fmt::format("kernel refused route {}: {}", route_text(r), what));
+        if (auto it = entries_.find(r.prefix.to_string()); it != entries_.end())
+            it->second.kernel_error = std::string(what);
     });
     sink_->start();
     restarting_ = sink_->adopted() > 0;
@@ -152,6 +223,7 @@ void Agent::start() {
     });
     speaker_->on_best_path([this](const BestPathEvent& e) { replan(e.prefix); });
     prepare_devices();
+    apply_nat();
     reconcile_blocks();
     reconcile_peers();
     speaker_->start();
@@ -265,7 +337,7 @@ void Agent::reconcile_blocks() {
                                b.exported ? "" : ", not exported: disableBGPExport");
         auto& e = entries_[key];
         const bool changed = !e.plan.route || !(*e.plan.route == *plan.route);
-        e = Entry{b.cidr, plan, true};
+        e = Entry{b.cidr, plan, true, changed ? std::string() : e.kernel_error};
         if (changed) {
             sink_->set(*plan.route);
             log(LogLevel::info,
@@ -295,7 +367,9 @@ void Agent::replan(const wire::Prefix& prefix) {
                 sink_->remove(prefix);
                 log(LogLevel::info, fmt::format("route {} removed: withdrawn", key));
             }
+            const bool was_vxlan = it->second.plan.encap == Encap::vxlan;
             entries_.erase(it);
+            if (was_vxlan) update_vxlan();
         }
         return;
     }
@@ -313,7 +387,14 @@ void Agent::replan(const wire::Prefix& prefix) {
         if (!had || it->second.plan.why != plan.why)
             log(LogLevel::info, fmt::format("route {} not installed: {}", key, plan.why));
     }
-    entries_[key] = Entry{prefix, std::move(plan), false};
+    const bool vxlan_involved = plan.encap == Encap::vxlan ||
+                                (it != entries_.end() && it->second.plan.encap == Encap::vxlan);
+    // A route written again keeps no old kernel error; an unchanged one keeps it.
+    std::string kernel_error;
+    if (had && plan.route && *it->second.plan.route == *plan.route)
+        kernel_error = it->second.kernel_error;
+    entries_[key] = Entry{prefix, std::move(plan), false, std::move(kernel_error)};
+    if (vxlan_involved) update_vxlan();
 }
 
 void Agent::replan_all() {
@@ -363,6 +444,7 @@ std::string Agent::apply(const std::vector<Resource>& resources) {
     }();
     cluster_ = std::move(next);
     prepare_devices();
+    apply_nat();
     if (pools_changed) {
         ImportPolicy pools_only = import_policy(cluster_);
         import_chain_ = pools_only.chain;
@@ -392,15 +474,18 @@ std::string Agent::show_routes(bool json) const {
         if (json) {
             out += fmt::format(
                 "{}\n  {{\"prefix\":\"{}\",\"installed\":{},\"route\":\"{}\",\"pool\":\"{}\","
-                "\"mode\":\"{}\",\"encapsulation\":\"{}\",\"own\":{},\"why\":\"{}\"}}",
+                "\"mode\":\"{}\",\"encapsulation\":\"{}\",\"own\":{},\"why\":\"{}\","
+                "\"kernel_error\":\"{}\"}}",
                 first ? "" : ",", key, e.plan.route.has_value(), json_escape(text),
                 json_escape(e.plan.pool), to_string(e.plan.mode), to_string(e.plan.encap), e.own,
-                json_escape(e.plan.why));
+                json_escape(e.plan.why), json_escape(e.kernel_error));
         } else {
             out += fmt::format("{}\n    {}\n    pool {} mode {} encapsulation {}\n    why: {}\n",
                                key, e.plan.route ? text : "(not installed)",
                                e.plan.pool.empty() ? "-" : e.plan.pool, to_string(e.plan.mode),
                                to_string(e.plan.encap), e.plan.why);
+            if (!e.kernel_error.empty())
+                out += fmt::format("    kernel refused it: {}\n", e.kernel_error);
         }
         first = false;
     }

@@ -31,6 +31,14 @@ struct AgentOptions {
     std::uint16_t bgp_port = 179;         ///< listen on and connect to
     std::uint16_t max_paths = 8;          ///< ECMP
     LogLevel log_level = LogLevel::info;
+    /// natOutgoing (nftables, set by main.cpp when built with libnftables):
+    /// masquerade traffic from the first list of pools to outside the second.
+    /// Throws std::runtime_error when the kernel refuses. Unset: no NAT.
+    std::function<void(const std::vector<wire::Prefix>& masquerade,
+                       const std::vector<wire::Prefix>& all)>
+        nat;
+    /// Manage the VXLAN device and its VTEP entries (kernel builds).
+    bool vxlan = true;
 };
 
 class Agent {
@@ -64,6 +72,7 @@ class Agent {
         wire::Prefix prefix;
         PlannedRoute plan;
         bool own = false;
+        std::string kernel_error;  ///< the kernel refused the route (NACK), if so
     };
     void log(LogLevel level, const std::string& text) const;
     void reconcile_peers();
@@ -74,6 +83,8 @@ class Agent {
     [[nodiscard]] PeerConfig peer_config(const PeerPlan& p) const;
     [[nodiscard]] NodeNet node_net() const;
     void prepare_devices();
+    void apply_nat();
+    void update_vxlan();
 
     boost::asio::io_context& io_;
     AgentOptions options_;
@@ -90,7 +101,10 @@ class Agent {
     bool synced_ = false;
     bool restarting_ = false;
     bool replan_posted_ = false;
-    std::string device_note_;  ///< last device warning (logged once)
+    std::string device_note_;             ///< last device warning (logged once)
+    std::string nat_state_;               ///< what apply_nat() last did
+    std::shared_ptr<void> vxlan_;         ///< bgp::fib::Vxlan once a pool uses VXLAN
+    std::vector<wire::IpAddress> vteps_;  ///< remote VTEPs last given to it
 };
 
 }  // namespace bgp::node_agent

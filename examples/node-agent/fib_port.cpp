@@ -17,19 +17,6 @@ std::string_view to_string(Encap encap) {
     return "?";
 }
 
-PathIn path_in(const wire::PathAttributes& attributes) {
-    PathIn p;
-    if (attributes.next_hop) p.next_hop = *attributes.next_hop;
-    if (attributes.tunnel_encapsulation) {
-        for (const auto& t : attributes.tunnel_encapsulation->tunnels) {
-            if (t.tunnel_type == wire::tunnel_type::ip_in_ip) p.tunnel = Encap::ipip;
-            if (t.tunnel_type == wire::tunnel_type::vxlan) p.tunnel = Encap::vxlan;
-            if (p.tunnel) break;
-        }
-    }
-    return p;
-}
-
 std::string route_text(const fib::Route& route) {
     if (route.type == fib::RouteType::blackhole)
         return fmt::format("blackhole {}", route.prefix.to_string());

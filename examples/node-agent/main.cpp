@@ -22,6 +22,9 @@
 #include "autodetect.hpp"
 #include "control.hpp"
 #include "manifest.hpp"
+#ifdef BGP_NODE_AGENT_NAT
+#include "nat.hpp"
+#endif
 
 namespace {
 
@@ -138,6 +141,16 @@ int run(const Args& a) {
                                                   found->address.to_string(), how));
     }
 
+#ifdef BGP_NODE_AGENT_NAT
+    std::unique_ptr<node_agent::Nat> nat;
+    if (!a.no_kernel) {
+        options.nat = [&nat](const std::vector<bgp::wire::Prefix>& masquerade,
+                             const std::vector<bgp::wire::Prefix>& all) {
+            if (!nat) nat = std::make_unique<node_agent::Nat>();
+            nat->set_pools(masquerade, all);
+        };
+    }
+#endif
     boost::asio::io_context io;
     std::unique_ptr<na::RouteSink> sink;
     if (!a.no_kernel) {

@@ -45,6 +45,13 @@ Encap encap_of(fib::Encap e) {
 
 }  // namespace
 
+PathIn path_in(const wire::PathAttributes& attributes) {
+    const fib::PlanPath p = fib::plan_path(attributes);
+    PathIn out{p.next_hop, std::nullopt};
+    if (p.tunnel) out.tunnel = encap_of(*p.tunnel);
+    return out;
+}
+
 PlannedRoute plan_route(const wire::Prefix& prefix, std::span<const PathIn> paths,
                         const Cluster& cluster, const NodeNet& node, const Resolve& resolve) {
     std::vector<fib::Pool> pools;

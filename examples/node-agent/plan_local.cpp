@@ -13,6 +13,19 @@
 namespace bgp::node_agent {
 
 #ifndef BGP_NODE_AGENT_PLANNER
+PathIn path_in(const wire::PathAttributes& attributes) {
+    PathIn p;
+    if (attributes.next_hop) p.next_hop = *attributes.next_hop;
+    if (attributes.tunnel_encapsulation) {
+        for (const auto& t : attributes.tunnel_encapsulation->tunnels) {
+            if (t.tunnel_type == wire::tunnel_type::ip_in_ip) p.tunnel = Encap::ipip;
+            if (t.tunnel_type == wire::tunnel_type::vxlan) p.tunnel = Encap::vxlan;
+            if (p.tunnel) break;
+        }
+    }
+    return p;
+}
+
 PlannedRoute plan_route(const wire::Prefix& prefix, std::span<const PathIn> paths,
                         const Cluster& cluster, const NodeNet& node, const Resolve& resolve) {
     PlannedRoute out;

@@ -70,3 +70,18 @@ if [[ $status -ne 0 ]]; then
     cat "$err_b" >&2
     exit "$status"
 fi
+
+# ---- the seed end to end (issue 6): per pool mode, each node's route table and the ping
+# matrix. tests/e2e/run.sh --show: walker-1, walker-2, demi-1 and a router in lbe- network
+# namespaces, bgp-node-agent in each host namespace; never -> vxlan-always ->
+# vxlan-cross-subnet -> never switched live here, then never -> ipip-always ->
+# ipip-cross-subnet with a real tunl0 in a QEMU guest (docs/e2e.md).
+echo
+if [[ $(id -u) -ne 0 ]]; then
+    echo "demo: the end-to-end part needs root (network namespaces); skipped"
+elif [[ ! -x build/bin/bgp-node-agent ]]; then
+    echo "demo: build/bin/bgp-node-agent was not built; the end-to-end part is skipped"
+else
+    echo "=== the seed, end to end: bash tests/e2e/run.sh --show --no-restart"
+    bash tests/e2e/run.sh --show --no-restart
+fi

@@ -27,6 +27,8 @@ PACKAGES=(
     python3-prometheus-client
     # interop peers (tests/interop: started by the suite itself, never as services)
     bird2 frr gobgpd exabgp iproute2
+    # end-to-end test (tests/e2e): pings, and the QEMU guest that runs real IP-in-IP
+    iputils-ping qemu-system-x86 busybox-static cpio
 )
 
 # libboost1.81-dev conflicts with libboost1.74-dev (Debian 12's default Boost, pulled in
@@ -36,6 +38,17 @@ PACKAGES=(
 BOOST_CONFLICTS=(libboost-dev libboost1.74-dev libboost-all-dev)
 
 log() { printf '[setup] %s\n' "$*"; }
+
+# The QEMU guest kernel of tests/e2e (Debian's linux-image-amd64, which has ipip): downloaded
+# and unpacked into /var/cache/libbgp-e2e here, never at test time. Idempotent.
+fetch_e2e_kernel() {
+    if [[ ${BGP_SETUP_DRY_RUN:-0} == 1 ]]; then
+        log "would run: tests/e2e/vm/fetch-kernel.sh"
+        return 0
+    fi
+    "${SUDO[@]}" bash "$(dirname "${BASH_SOURCE[0]}")/../tests/e2e/vm/fetch-kernel.sh" ||
+        log "warning: no guest kernel for tests/e2e (its IP-in-IP part will fail)"
+}
 
 if [[ $(id -u) -eq 0 ]]; then
     SUDO=()
@@ -77,6 +90,7 @@ done
 
 if [[ ${#missing[@]} -eq 0 && ${#remove[@]} -eq 0 && ${BGP_SETUP_FORCE:-0} != 1 ]]; then
     log "all ${#PACKAGES[@]} packages installed"
+    fetch_e2e_kernel
     exit 0
 fi
 
@@ -141,3 +155,4 @@ if [[ ${BGP_SETUP_DRY_RUN:-0} != 1 ]]; then
     fi
     log "done: all ${#PACKAGES[@]} packages installed"
 fi
+fetch_e2e_kernel

@@ -284,6 +284,36 @@ else
     skip_step "scale (500 dynamic neighbours)" "build/bin/bgp-reflector or bgp-swarm not built"
 fi
 
+# 3e. End to end (tests/e2e/run.sh, root): the seed's walker-1, walker-2, demi-1 and router in
+# lbe- network namespaces with bgp-node-agent in each host, for every pool mode the route
+# tables of DESIGN.md and the pod ping matrix (VXLAN here, IP-in-IP in a QEMU guest), and a
+# kill -9 restart under traffic; its closing "e2e: N passed, M failed" line adds to the
+# totals. Bounded by BGP_E2E_TIMEOUT (default 600 s). See docs/e2e.md.
+e2e_run() {
+    local log=$LOGDIR/e2e.log rc line
+    timeout -k 30 "${BGP_E2E_TIMEOUT:-600}" bash tests/e2e/run.sh --vm \
+        --agent "$1/bin/bgp-node-agent" 2>&1 | tee "$log"
+    rc=${PIPESTATUS[0]}
+    [[ $rc -eq 124 || $rc -eq 137 ]] && echo "e2e: FAIL: not finished within ${BGP_E2E_TIMEOUT:-600} s"
+    line=$(grep -E '^e2e: [0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1)
+    if [[ -n $line ]]; then
+        tests_passed=$((tests_passed + $(sed -E 's/^e2e: ([0-9]+) passed.*/\1/' <<<"$line")))
+        tests_failed=$((tests_failed + $(sed -E 's/.* ([0-9]+) failed.*/\1/' <<<"$line")))
+    else
+        tests_failed=$((tests_failed + 1))
+        [[ $rc -eq 0 ]] && { echo "e2e: no result line: counted as a failure"; return 1; }
+    fi
+    return "$rc"
+}
+if [[ $(id -u) -ne 0 ]]; then
+    skip_step "e2e (seed, 3 nodes + VM)" "needs root (network namespaces)"
+elif [[ ${status["build (RelWithDebInfo)"]} == ok && -x build/bin/bgp-node-agent ]]; then
+    run_step "e2e (seed, 3 nodes + VM)" e2e_run build
+else
+    echo "e2e: SKIP: build/bin/bgp-node-agent is not built"
+    skip_step "e2e (seed, 3 nodes + VM)" "build/bin/bgp-node-agent is not built"
+fi
+
 # 4. Sanitizer build + tests
 if [[ $do_asan == 1 ]]; then
     run_step "build-asan (ASan+UBSan)" bash scripts/build.sh --asan

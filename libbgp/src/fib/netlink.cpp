@@ -23,7 +23,10 @@ namespace {
 // so that their acks always fit in the receive buffer (a full buffer drops acks).
 constexpr std::size_t max_batch_messages = 512;
 constexpr std::size_t max_batch_bytes = 128 * 1024;
-constexpr int receive_buffer_bytes = 8 * 1024 * 1024;
+// Each queued message costs about 1 KiB of buffer (skb overhead): 32 MiB holds the events
+// of a 10,000-route batch, so the monitor does not lose them (ENOBUFS) on the sink's own
+// writes. Memory is charged only for what is queued.
+constexpr int receive_buffer_bytes = 32 * 1024 * 1024;
 constexpr std::size_t receive_chunk = 64 * 1024;
 
 // MNL_ALIGN without its int/unsigned mix (-Wsign-conversion).
@@ -161,7 +164,7 @@ std::size_t NetlinkSocket::send_batch(const MessageBuffer& requests,
         std::size_t pending = waiting.size();
         auto fail_rest = [&](int error) {
             for (auto& [seq, acked] : waiting) {
-                if (!acked) on_ack(Ack{seq, error, "no acknowledgement"});
+                if (!acked) on_ack(Ack{seq, error, "no acknowledgement", true});
                 acked = true;
             }
             pending = 0;

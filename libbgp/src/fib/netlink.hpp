@@ -43,6 +43,8 @@ struct Ack {
     std::uint32_t seq = 0;
     int error = 0;
     std::string message;
+    bool lost = false;  ///< no acknowledgement came (send failed, timeout, ENOBUFS): the
+                        ///< request may or may not have been applied
 };
 
 /// "strerror text (kernel message)".

@@ -8,6 +8,7 @@
 #include <net/if.h>
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <array>
 #include <cstring>
 #include <vector>
@@ -51,7 +52,7 @@ int collect_attr(const nlattr* attr, void* data) {
 bool hop_matches(const Nexthop& want, const Nexthop& have, bool compare_weight) {
     return want.gateway == have.gateway && want.onlink == have.onlink &&
            (want.device.empty() || want.device == have.device) &&
-           (!compare_weight || want.weight == have.weight);
+           (!compare_weight || std::max<int>(want.weight, 1) == std::max<int>(have.weight, 1));
 }
 
 }  // namespace

@@ -61,7 +61,8 @@ struct DecodedRoute {
 
 /// Whether the kernel's route `installed` is what `desired` asks for: a desired device ""
 /// accepts any device, a single next hop's weight is not compared (the kernel keeps
-/// weights only in multipath routes), next hops are compared as sets.
+/// weights only in multipath routes) and weight 0 counts as 1 (as written), next hops are
+/// compared as sets.
 [[nodiscard]] bool same_route(const Route& desired, const Route& installed);
 
 }  // namespace bgp::fib::detail

@@ -122,11 +122,13 @@ void Sink::Impl::flush() {
     }
 
     std::vector<std::pair<Route, std::string>> nacked;
+    bool lost = false;
     if (!buffer.empty()) {
         stats_.requests += buffer.count();
         stats_.batches += requests_.send_batch(buffer, [&](const detail::Ack& ack) {
             if (ack.seq < first_seq || ack.seq - first_seq >= pending.size()) return;
             const auto& p = pending[ack.seq - first_seq];
+            lost = lost || ack.lost;
             if (p.op == Op::remove) {
                 if (ack.error != 0 && ack.error != ESRCH) {
                     nacked.emplace_back(p.route, "delete: " + detail::describe(ack));
@@ -160,6 +162,8 @@ void Sink::Impl::flush() {
             }
         });
     }
+    // Requests whose fate is unknown: the kernel's table tells (a dump, then repairs).
+    if (lost && started_) schedule_reconcile();
     // Callbacks last: a handler may call set() / remove() again.
     for (const auto& [route, why] : rejected) report_error(route, "encode", why);
     for (const auto& [route, why] : nacked) {

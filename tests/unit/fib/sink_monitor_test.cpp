@@ -83,8 +83,11 @@ TEST_CASE("Sink repairs its routes after a link goes down and up", "[fib]") {
     sink.set(Route{pfx("192.168.2.0/26"),
                    RouteType::unicast,
                    {Nexthop{ip("172.16.199.114"), "veth0", true, 1}}});
+    // IPv6 keeps its address over a link flap only with keep_addr_on_down.
+    sh("sysctl -qw net.ipv6.conf.veth0.keep_addr_on_down=1");
+    sink.set(via("fd00:20::/122", "2001:db8::2", "veth0"));
     sink.flush();
-    REQUIRE(sink.stats().added == 2);
+    REQUIRE(sink.stats().added == 3);
 
     sh("ip link set veth0 down");
     CHECK(run_until(io, [&] { return kernel_changes > 0; }));
@@ -95,8 +98,12 @@ TEST_CASE("Sink repairs its routes after a link goes down and up", "[fib]") {
     INFO(text);
     CHECK(contains(text, "192.168.1.0/26 via 10.0.0.2 dev veth0"));
     CHECK(contains(text, "192.168.2.0/26 via 172.16.199.114 dev veth0 onlink"));
+    CHECK(run_until(io, [&] {
+        return contains(sh("ip -6 route show table 100 proto 201"),
+                        "fd00:20::/122 via 2001:db8::2");
+    }));
     INFO(errors);
-    CHECK(sink.installed().size() == 2);
+    CHECK(sink.installed().size() == 3);
 }
 
 TEST_CASE("Sink reports foreign changes and retries failed routes when an address appears",

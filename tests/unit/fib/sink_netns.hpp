@@ -68,6 +68,15 @@ inline void add_link(const std::string& name, const std::string& v4, const std::
                       " addrgenmode none && ip link set " + peer + " up && ip link set " + name +
                       " up && ip addr add " + v4 + " dev " + name);
     if (!v6.empty()) PrivateNetns::run("ip -6 addr add " + v6 + " dev " + name + " nodad");
+    // The kernel reports carrier up later (linkwatch): wait for it, at most 3 s, so that
+    // its RTM_NEWLINK does not arrive in the middle of the test.
+    for (int i = 0; i < 60; ++i) {
+        if (PrivateNetns::run("ip -o link show " + name).find("state UP") != std::string::npos &&
+            PrivateNetns::run("ip -o link show " + peer).find("state UP") != std::string::npos) {
+            break;
+        }
+        usleep(50 * 1000);
+    }
 }
 
 /// Runs `io` in slices until `done()` holds or `limit` passes; returns done().

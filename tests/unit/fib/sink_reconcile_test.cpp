@@ -114,3 +114,21 @@ TEST_CASE("Sink removes an adopted route on remove() and keeps routes on destruc
     CHECK(contains(text, "192.168.1.0/26"));  // adopted, never swept: still there
     CHECK(contains(text, "192.168.5.0/26 via 10.0.0.5"));
 }
+
+TEST_CASE("Sink never overwrites another protocol's route to the same prefix", "[fib]") {
+    BGP_FIB_NETNS(ns);
+    setup();
+    boost::asio::io_context io;
+    Sink sink(io, SinkOptions{100, bgp::fib::default_protocol, std::chrono::seconds(3600)});
+    std::string error;
+    sink.on_error([&](const Route&, std::string_view what) { error = what; });
+    sink.start();
+    sink.set(via("192.168.9.0/26", "10.0.0.7"));  // held by a proto static route
+    sink.flush();
+    INFO(error);
+    CHECK(contains(error, "add: File exists"));
+    CHECK(sink.stats().errors == 1);
+    CHECK(contains(sh("ip route show table 100"),
+                   "192.168.9.0/26 via 10.0.0.2 dev veth0 proto static"));
+    CHECK_FALSE(contains(sh("ip route show table 100"), "10.0.0.7"));
+}

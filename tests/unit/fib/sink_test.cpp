@@ -154,6 +154,22 @@ TEST_CASE("Sink writes blackholes and IPv6 routes", "[fib]") {
     sink.flush();
     CHECK(contains(table_text(100), "blackhole 192.168.187.192/26"));
     CHECK(sink.stats().replaced == 2);
+    // IPv6 multipath to a single next hop and back (NLM_F_REPLACE of the whole route).
+    sink.set(via("fd00:30::/122", "2001:db8::4", "veth0"));
+    sink.flush();
+    auto v6_now = table_text(100, "-6");
+    CHECK(contains(v6_now, "fd00:30::/122 via 2001:db8::4 dev veth0"));
+    CHECK_FALSE(contains(v6_now, "2001:db8::3"));
+    sink.set(Route{pfx("fd00:30::/122"),
+                   RouteType::unicast,
+                   {Nexthop{ip("2001:db8::2"), "veth0", false, 1},
+                    Nexthop{ip("2001:db8::3"), "veth0", false, 1}}});
+    sink.flush();
+    v6_now = table_text(100, "-6");
+    CHECK(contains(v6_now, "nexthop via 2001:db8::3 dev veth0 weight 1"));
+    CHECK_FALSE(contains(v6_now, "2001:db8::4"));
+    CHECK(sink.stats().replaced == 4);
+    CHECK(sink.stats().errors == 0);
     for (const char* p :
          {"192.168.187.192/26", "fd00:10::/122", "fd00:20::/122", "fd00:30::/122"}) {
         sink.remove(pfx(p));

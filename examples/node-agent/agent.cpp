@@ -333,6 +333,8 @@ void Agent::reconcile_blocks() {
         PlannedRoute plan;
         plan.route = blackhole_route(b.cidr);
         plan.pool = b.pool;
+        if (auto pit = cluster_.pools.find(b.pool); pit != cluster_.pools.end())
+            plan.mode = pit->second.vxlan != Mode::never ? pit->second.vxlan : pit->second.ipip;
         plan.why = fmt::format("own block of node {} (BlockAffinity confirmed){}", me_.name,
                                b.exported ? "" : ", not exported: disableBGPExport");
         auto& e = entries_[key];

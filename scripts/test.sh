@@ -8,7 +8,8 @@
 # Steps: dependencies (scripts/setup.sh); tests/corpus checksums; build/ (RelWithDebInfo)
 # + ctest; interop suite against BIRD, FRR, GoBGP, ExaBGP (tests/interop/run.sh, as root,
 # bounded by BGP_INTEROP_TIMEOUT, default 300 s) and the route-reflector scenario
-# (tests/interop/reflector.py with build/bin/bgp-reflector, skipped while it is not built;
+# (tests/interop/reflector.py with build/bin/bgp-reflector, and again restarted with graceful
+# restart; skipped while it is not built;
 # BGP_RR_INTEROP_TIMEOUT, default 120 s); build-asan/ (ASan + UBSan) + ctest + the
 # interop suite again with its bgp-announce; install test (tests/install/run.sh);
 # clang-format check; and, when fuzz targets exist, build-fuzz/ (clang, libFuzzer) with
@@ -34,7 +35,7 @@ for arg in "$@"; do
         --no-format) do_format=0 ;;
         --no-fuzz) do_fuzz=0 ;;
         --no-interop) do_interop=0 ;;
-        -h|--help) sed -n '2,19p' "$0" | sed 's/^# \?//'; exit 0 ;;
+        -h|--help) sed -n '2,20p' "$0" | sed 's/^# \?//'; exit 0 ;;
         *) echo "test.sh: unknown argument: $arg" >&2; exit 2 ;;
     esac
 done
@@ -129,13 +130,16 @@ interop_run() {
 # rr_interop_run DIR [VAR=VALUE...]: tests/interop/reflector.py with DIR/bin/bgp-reflector as
 # the route reflector between BIRD, FRR, GoBGP and ExaBGP (bounded by BGP_RR_INTEROP_TIMEOUT,
 # default 120 s; the namespace is deleted even when the scenario was killed); its closing
-# "rr-interop: N passed, M failed" line adds to the totals.
+# "rr-interop: N passed, M failed" line adds to the totals. RR_ARGS: more arguments of
+# reflector.py; RR_TAG names the log and work directory; RR_TIMEOUT overrides the bound.
 rr_interop_run() {
     local dir=$1; shift
-    local log=$LOGDIR/rr-interop-${dir//\//_}.log ns=bgprr$$ rc line pid
-    env "$@" timeout -k 10 "${BGP_RR_INTEROP_TIMEOUT:-120}" python3 tests/interop/reflector.py \
-        --reflector "$dir/bin/bgp-reflector" --netns "$ns" \
-        --workdir "$LOGDIR/rr-interop-${dir//\//_}" 2>&1 | tee "$log"
+    local tag=${dir//\//_}${RR_TAG:+-$RR_TAG} limit=${RR_TIMEOUT:-${BGP_RR_INTEROP_TIMEOUT:-120}}
+    local log=$LOGDIR/rr-interop-$tag.log ns=bgprr$$ rc line pid
+    # shellcheck disable=SC2086 # RR_ARGS is a list of words
+    env "$@" timeout -k 10 "$limit" python3 tests/interop/reflector.py \
+        --reflector "$dir/bin/bgp-reflector" --netns "$ns" ${RR_ARGS:-} \
+        --workdir "$LOGDIR/rr-interop-$tag" 2>&1 | tee "$log"
     rc=${PIPESTATUS[0]}
     if ip netns list 2>/dev/null | grep -qw "$ns"; then
         for pid in $(ip netns pids "$ns" 2>/dev/null); do
@@ -145,7 +149,7 @@ rr_interop_run() {
         ip netns del "$ns" 2>/dev/null
     fi
     if [[ $rc -eq 124 || $rc -eq 137 ]]; then
-        echo "rr-interop: FAIL: not finished within ${BGP_RR_INTEROP_TIMEOUT:-120} s"
+        echo "rr-interop: FAIL: not finished within $limit s"
     fi
     line=$(grep -E '^rr-interop: [0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1)
     if [[ -n $line ]]; then
@@ -268,6 +272,9 @@ fi
 # 3c. Route-reflector interop: bgp-reflector between BIRD, FRR, GoBGP and ExaBGP clients
 if [[ $do_interop == 1 && ${status["build (RelWithDebInfo)"]} == ok ]]; then
     rr_interop_step "interop reflector" build
+    # A restart with graceful restart keeps the clients forwarding (SIGUSR2, --graceful-restart).
+    RR_ARGS="--graceful-restart --clients bird,frr,gobgp --families ipv4" RR_TAG=gr RR_TIMEOUT=300 \
+        rr_interop_step "interop reflector restart" build
 else
     skip_step "interop reflector" "$([[ $do_interop == 1 ]] && echo "build failed" ||
         echo "disabled or not root")"

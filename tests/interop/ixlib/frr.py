@@ -115,8 +115,11 @@ class Frr(Daemon):
     def received(self, s: SessionSpec) -> dict[str, Attrs]:
         afi = s.family
         listing = self._json(f"show bgp {afi} unicast neighbors {s.dut_addr} routes json")
+        prefixes = list(listing.get("routes") or {})
+        if not prefixes:  # session down (graceful restart): its stale paths are in the table
+            prefixes = list((self._json(f"show bgp {afi} unicast json").get("routes") or {}))
         routes: dict[str, Attrs] = {}
-        for prefix in (listing.get("routes") or {}):
+        for prefix in prefixes:
             detail = self._json(f"show bgp {afi} unicast {prefix} json")
             for p in detail.get("paths", []):
                 peer = p.get("peer", {}).get("peerId")

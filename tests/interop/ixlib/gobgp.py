@@ -112,10 +112,14 @@ class Gobgp(Daemon):
 
     def received(self, s: SessionSpec) -> dict[str, Attrs]:
         r = self.gobgp("neighbor", s.dut_addr, "adj-in", "-a", s.family, "-j")
-        if r.returncode != 0 or not r.stdout.strip():
-            return {}
+        table = json.loads(r.stdout) if r.returncode == 0 and r.stdout.strip() else {}
+        if not table:  # session down (graceful restart): its stale paths are in the global RIB
+            r = self.gobgp("global", "rib", "-a", s.family, "-j")
+            table = json.loads(r.stdout) if r.returncode == 0 and r.stdout.strip() else {}
+            table = {k: [p for p in v if p.get("neighbor-ip") == s.dut_addr]
+                     for k, v in table.items()}
         routes: dict[str, Attrs] = {}
-        for prefix, paths in json.loads(r.stdout).items():
+        for prefix, paths in table.items():
             for p in paths:
                 a = Attrs(stale=bool(p.get("stale")))
                 for at in p.get("attrs", []):

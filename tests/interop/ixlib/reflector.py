@@ -56,8 +56,10 @@ class ReflectorDaemon:
             c += [f"  - {{ address: {_yaml_str(a)}, port: {self.port} }}" for a in self.listen]
         c += [f"api: {{ listen: {_yaml_str(f'127.0.0.1:{self.api_port}')} }}"]
         if any(s.graceful_restart for s in self.sessions):
-            c.append("graceful-restart: { enabled: true, restart-time: 60, "
-                     "selection-deferral-time: 40 }")
+            # FRR may take a minute to reconnect a session its peer closed without a
+            # NOTIFICATION: the clients keep our routes 120 s, we wait for them 90 s.
+            c.append("graceful-restart: { enabled: true, restart-time: 120, "
+                     "selection-deferral-time: 90 }")
         c.append("neighbors:")
         for s in self.sessions:
             c += [f"  - address: {_yaml_str(s.dut_addr)}", f"    asn: {s.dut_as}",

@@ -273,7 +273,7 @@ fi
 if [[ $do_interop == 1 && ${status["build (RelWithDebInfo)"]} == ok ]]; then
     rr_interop_step "interop reflector" build
     # A restart with graceful restart keeps the clients forwarding (SIGUSR2, --graceful-restart).
-    RR_ARGS="--graceful-restart --clients bird,frr,gobgp --families ipv4" RR_TAG=gr RR_TIMEOUT=300 \
+    RR_ARGS="--graceful-restart --clients bird,frr,gobgp" RR_TAG=gr RR_TIMEOUT=300 \
         rr_interop_step "interop reflector restart" build
 else
     skip_step "interop reflector" "$([[ $do_interop == 1 ]] && echo "build failed" ||

@@ -114,9 +114,11 @@ void Core::deferral_check(TimePoint now) {
              now >= *deferral_until_ ? "deferral time passed" : "every End-of-RIB received");
     deferral_until_.reset();
     auto snapshot = peers_;
-    for (const auto& [addr, p] : snapshot)
+    for (const auto& entry : snapshot) {  // (no structured binding: clang 14 cannot capture one)
+        const PeerPtr& p = entry.second;
         if (!p->removed && p->session.state() == fsm::State::established)
             run(p, now, [&](fsm::Session&, fsm::Actions&) { send_initial_table(p, now); });
+    }
 }
 
 void Core::perform(const PeerPtr& peer, fsm::Actions& actions, TimePoint now) {

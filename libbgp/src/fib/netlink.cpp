@@ -99,6 +99,35 @@ Ack parse_ack(const nlmsghdr* nlh) {
     return ack;
 }
 
+namespace {
+
+struct AttributeTable {
+    std::vector<const nlattr*> table;
+    std::uint16_t max;
+};
+
+int keep_attribute(const nlattr* attr, void* data) {
+    auto* t = static_cast<AttributeTable*>(data);
+    const std::uint16_t type = mnl_attr_get_type(attr);
+    if (type <= t->max) t->table[type] = attr;
+    return MNL_CB_OK;
+}
+
+}  // namespace
+
+std::vector<const nlattr*> parse_attributes(const nlmsghdr* nlh, std::size_t header_size,
+                                            std::uint16_t max) {
+    AttributeTable t{std::vector<const nlattr*>(std::size_t{max} + 1, nullptr), max};
+    (void)mnl_attr_parse(nlh, static_cast<unsigned>(header_size), keep_attribute, &t);
+    return std::move(t.table);
+}
+
+std::vector<const nlattr*> parse_nested(const nlattr* nest, std::uint16_t max) {
+    AttributeTable t{std::vector<const nlattr*>(std::size_t{max} + 1, nullptr), max};
+    (void)mnl_attr_parse_nested(nest, keep_attribute, &t);
+    return std::move(t.table);
+}
+
 NetlinkSocket::NetlinkSocket(std::span<const unsigned> groups) : receive_buffer_(receive_chunk) {
     socket_ = mnl_socket_open(NETLINK_ROUTE);
     if (socket_ == nullptr) throw_errno("netlink socket");

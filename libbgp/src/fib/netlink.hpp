@@ -3,7 +3,8 @@
 // exchanges the FIB code needs: a batch of requests with NLM_F_ACK whose every
 // acknowledgement is matched by sequence number, a dump (NLM_F_DUMP, until NLMSG_DONE)
 // and a single request with its replies. Error acknowledgements carry the kernel's
-// extended ack message (NETLINK_EXT_ACK, NLMSGERR_ATTR_MSG) when it gives one.
+// extended ack message (NETLINK_EXT_ACK, NLMSGERR_ATTR_MSG) when it gives one. The sink
+// and the VXLAN code (vxlan.cpp) both use it.
 #pragma once
 
 #include <cstddef>
@@ -14,6 +15,7 @@
 #include <vector>
 
 struct nlmsghdr;
+struct nlattr;
 struct mnl_socket;
 
 namespace bgp::fib::detail {
@@ -89,5 +91,13 @@ class NetlinkSocket {
 
 /// Parses an NLMSG_ERROR message into an Ack.
 [[nodiscard]] Ack parse_ack(const nlmsghdr* nlh);
+
+/// The attributes of a message after its family header of `header_size` bytes, indexed by
+/// type (nullptr when absent); types above `max` are ignored.
+[[nodiscard]] std::vector<const nlattr*> parse_attributes(const nlmsghdr* nlh,
+                                                          std::size_t header_size,
+                                                          std::uint16_t max);
+/// The same for the attributes nested in `nest`.
+[[nodiscard]] std::vector<const nlattr*> parse_nested(const nlattr* nest, std::uint16_t max);
 
 }  // namespace bgp::fib::detail

@@ -24,7 +24,7 @@
 
 #include <fmt/format.h>
 
-#include "fib/vxlan_netlink.hpp"
+#include "fib/netlink.hpp"
 
 namespace bgp::fib {
 
@@ -64,8 +64,55 @@ std::vector<wire::IpAddress> vxlan_remotes(std::span<const Route> routes, std::s
 
 namespace {
 
-using vxlan_nl::Message;
-using vxlan_nl::Socket;
+using detail::MessageBuffer;
+using detail::NetlinkSocket;
+using Socket = NetlinkSocket;
+using Each = std::function<void(const nlmsghdr*)>;
+
+// One request in its own buffer on the FIB's netlink helper (fib/netlink.hpp), sent with
+// NLM_F_ACK (or NLM_F_DUMP) and answered before the next one: the VXLAN device and its
+// entries change only when the node set changes.
+class Message {
+  public:
+    Message(Socket& socket, std::uint16_t type, std::uint16_t flags)
+        : socket_(socket),
+          nlh_(buffer_.begin_message(
+              type,
+              static_cast<std::uint16_t>((flags & NLM_F_DUMP) == NLM_F_DUMP ? flags
+                                                                            : flags | NLM_F_ACK),
+              socket.next_seq(), 4096)) {}
+    template <class T>
+    T* put_header() {
+        return static_cast<T*>(mnl_nlmsg_put_extra_header(nlh_, sizeof(T)));
+    }
+    void put(std::uint16_t type, const void* data, std::size_t size) {
+        mnl_attr_put(nlh_, type, size, data);
+    }
+    void put_u8(std::uint16_t type, std::uint8_t value) { mnl_attr_put_u8(nlh_, type, value); }
+    void put_u16(std::uint16_t type, std::uint16_t value) { mnl_attr_put_u16(nlh_, type, value); }
+    void put_u32(std::uint16_t type, std::uint32_t value) { mnl_attr_put_u32(nlh_, type, value); }
+    void put_string(std::uint16_t type, const std::string& value) {
+        mnl_attr_put_strz(nlh_, type, value.c_str());
+    }
+    nlattr* nest_start(std::uint16_t type) { return mnl_attr_nest_start(nlh_, type); }
+    void nest_end(nlattr* nest) { mnl_attr_nest_end(nlh_, nest); }
+    /// Sends it; answers before the acknowledgement (or NLMSG_DONE) go to `each`.
+    /// Returns 0 or the kernel's errno.
+    int send(const Each& each = [](const nlmsghdr*) {}) {
+        buffer_.end_message();
+        return socket_.transact(buffer_, each).error;
+    }
+    void send_or_throw(const std::string& what) {
+        if (const int error = send(); error != 0) {
+            throw std::system_error(error, std::generic_category(), "vxlan: " + what);
+        }
+    }
+
+  private:
+    Socket& socket_;
+    MessageBuffer buffer_;
+    nlmsghdr* nlh_;
+};
 
 int family_of(const wire::IpAddress& a) { return a.is_v4() ? AF_INET : AF_INET6; }
 
@@ -101,23 +148,23 @@ struct LinkState {
 };
 
 std::optional<LinkState> get_link(Socket& socket, const std::string& name) {
-    Message m(RTM_GETLINK, 0);
-    auto* ifi = static_cast<ifinfomsg*>(m.put_extra(sizeof(ifinfomsg)));
+    Message m(socket, RTM_GETLINK, 0);
+    auto* ifi = m.put_header<ifinfomsg>();
     ifi->ifi_family = AF_UNSPEC;
     m.put_string(IFLA_IFNAME, name);
     std::optional<LinkState> out;
-    const std::function<void(const nlmsghdr*)> each = [&out](const nlmsghdr* nlh) {
+    const Each each = [&out](const nlmsghdr* nlh) {
         if (nlh->nlmsg_type != RTM_NEWLINK) return;
         const auto* info = static_cast<const ifinfomsg*>(mnl_nlmsg_get_payload(nlh));
         LinkState st;
         st.index = info->ifi_index;
-        const auto tb = vxlan_nl::parse(nlh, sizeof(ifinfomsg), IFLA_MAX);
+        const auto tb = detail::parse_attributes(nlh, sizeof(ifinfomsg), IFLA_MAX);
         if (tb[IFLA_LINKINFO] != nullptr) {
-            const auto li = vxlan_nl::parse_nested(tb[IFLA_LINKINFO], IFLA_INFO_MAX);
+            const auto li = detail::parse_nested(tb[IFLA_LINKINFO], IFLA_INFO_MAX);
             st.vxlan = li[IFLA_INFO_KIND] != nullptr &&
                        std::strcmp(mnl_attr_get_str(li[IFLA_INFO_KIND]), "vxlan") == 0;
             if (st.vxlan && li[IFLA_INFO_DATA] != nullptr) {
-                const auto vx = vxlan_nl::parse_nested(li[IFLA_INFO_DATA], IFLA_VXLAN_MAX);
+                const auto vx = detail::parse_nested(li[IFLA_INFO_DATA], IFLA_VXLAN_MAX);
                 if (vx[IFLA_VXLAN_ID] != nullptr) st.vni = mnl_attr_get_u32(vx[IFLA_VXLAN_ID]);
                 st.local = address_of(vx[IFLA_VXLAN_LOCAL] != nullptr ? vx[IFLA_VXLAN_LOCAL]
                                                                       : vx[IFLA_VXLAN_LOCAL6]);
@@ -132,7 +179,7 @@ std::optional<LinkState> get_link(Socket& socket, const std::string& name) {
         }
         out = st;
     };
-    const int error = socket.request(m, &each);
+    const int error = m.send(each);
     if (error == ENODEV) return std::nullopt;
     if (error != 0) {
         throw std::system_error(error, std::generic_category(), "vxlan: get link " + name);
@@ -141,18 +188,18 @@ std::optional<LinkState> get_link(Socket& socket, const std::string& name) {
 }
 
 void delete_link(Socket& socket, int index) {
-    Message m(RTM_DELLINK, 0);
-    auto* ifi = static_cast<ifinfomsg*>(m.put_extra(sizeof(ifinfomsg)));
+    Message m(socket, RTM_DELLINK, 0);
+    auto* ifi = m.put_header<ifinfomsg>();
     ifi->ifi_family = AF_UNSPEC;
     ifi->ifi_index = index;
-    if (const int error = socket.request(m); error != 0 && error != ENODEV) {
+    if (const int error = m.send(); error != 0 && error != ENODEV) {
         throw std::system_error(error, std::generic_category(), "vxlan: delete device");
     }
 }
 
 void create_link(Socket& socket, const VxlanOptions& o, std::uint32_t underlay) {
-    Message m(RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL);
-    auto* ifi = static_cast<ifinfomsg*>(m.put_extra(sizeof(ifinfomsg)));
+    Message m(socket, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL);
+    auto* ifi = m.put_header<ifinfomsg>();
     ifi->ifi_family = AF_UNSPEC;
     m.put_string(IFLA_IFNAME, o.device);
     nlattr* linkinfo = m.nest_start(IFLA_LINKINFO);
@@ -165,13 +212,13 @@ void create_link(Socket& socket, const VxlanOptions& o, std::uint32_t underlay) 
     m.put_u8(IFLA_VXLAN_LEARNING, 0);
     m.nest_end(data);
     m.nest_end(linkinfo);
-    socket.request_or_throw(m, "create device " + o.device);
+    m.send_or_throw("create device " + o.device);
 }
 
 // MTU, MAC, up; and no IPv6 link-local address on it (no ND/MLD chatter), best effort.
 void configure_link(Socket& socket, const VxlanOptions& o, int index) {
-    Message m(RTM_NEWLINK, 0);
-    auto* ifi = static_cast<ifinfomsg*>(m.put_extra(sizeof(ifinfomsg)));
+    Message m(socket, RTM_NEWLINK, 0);
+    auto* ifi = m.put_header<ifinfomsg>();
     ifi->ifi_family = AF_UNSPEC;
     ifi->ifi_index = index;
     ifi->ifi_flags = IFF_UP;
@@ -179,10 +226,10 @@ void configure_link(Socket& socket, const VxlanOptions& o, int index) {
     m.put_u32(IFLA_MTU, o.mtu);
     const Mac mac = vtep_mac(o.local);
     m.put(IFLA_ADDRESS, mac.data(), mac.size());
-    socket.request_or_throw(m, "set up device " + o.device);
+    m.send_or_throw("set up device " + o.device);
 
-    Message v6(RTM_NEWLINK, 0);
-    auto* ifi6 = static_cast<ifinfomsg*>(v6.put_extra(sizeof(ifinfomsg)));
+    Message v6(socket, RTM_NEWLINK, 0);
+    auto* ifi6 = v6.put_header<ifinfomsg>();
     ifi6->ifi_family = AF_UNSPEC;
     ifi6->ifi_index = index;
     nlattr* spec = v6.nest_start(IFLA_AF_SPEC);
@@ -190,7 +237,7 @@ void configure_link(Socket& socket, const VxlanOptions& o, int index) {
     v6.put_u8(IFLA_INET6_ADDR_GEN_MODE, IN6_ADDR_GEN_MODE_NONE);
     v6.nest_end(inet6);
     v6.nest_end(spec);
-    (void)socket.request(v6);  // fails harmlessly where IPv6 is disabled
+    (void)v6.send();  // fails harmlessly where IPv6 is disabled
 }
 
 struct NeighEntry {
@@ -201,29 +248,31 @@ struct NeighEntry {
 // Neighbour entries (family AF_INET/AF_INET6) or FDB entries (AF_BRIDGE) of one device.
 template <class F>
 void dump_neigh(Socket& socket, std::uint8_t family, int index, F&& each) {
-    Message m(RTM_GETNEIGH, 0);
-    auto* ndm = static_cast<ndmsg*>(m.put_extra(sizeof(ndmsg)));
+    Message m(socket, RTM_GETNEIGH, NLM_F_DUMP);
+    auto* ndm = m.put_header<ndmsg>();
     ndm->ndm_family = family;
-    const std::function<void(const nlmsghdr*)> on = [&](const nlmsghdr* nlh) {
+    const Each on = [&](const nlmsghdr* nlh) {
         if (nlh->nlmsg_type != RTM_NEWNEIGH) return;
         const auto* n = static_cast<const ndmsg*>(mnl_nlmsg_get_payload(nlh));
         if (n->ndm_ifindex != index || n->ndm_family != family) return;
-        const auto tb = vxlan_nl::parse(nlh, sizeof(ndmsg), NDA_MAX);
+        const auto tb = detail::parse_attributes(nlh, sizeof(ndmsg), NDA_MAX);
         each(*n, address_of(tb[NDA_DST]), mac_of(tb[NDA_LLADDR]));
     };
-    socket.dump(m, on);
+    if (const int error = m.send(on); error != 0) {
+        throw std::system_error(error, std::generic_category(), "vxlan: netlink dump");
+    }
 }
 
 void write_neigh(Socket& socket, int index, const wire::IpAddress& ip, const Mac* mac, bool add) {
-    Message m(add ? RTM_NEWNEIGH : RTM_DELNEIGH,
+    Message m(socket, add ? RTM_NEWNEIGH : RTM_DELNEIGH,
               add ? static_cast<std::uint16_t>(NLM_F_CREATE | NLM_F_REPLACE) : std::uint16_t{0});
-    auto* ndm = static_cast<ndmsg*>(m.put_extra(sizeof(ndmsg)));
+    auto* ndm = m.put_header<ndmsg>();
     ndm->ndm_family = static_cast<std::uint8_t>(family_of(ip));
     ndm->ndm_ifindex = index;
     ndm->ndm_state = NUD_PERMANENT;
     m.put(NDA_DST, ip.data(), ip.size());
     if (mac != nullptr) m.put(NDA_LLADDR, mac->data(), mac->size());
-    const int error = socket.request(m);
+    const int error = m.send();
     if (error != 0 && !(error == ENOENT && !add)) {
         throw std::system_error(
             error, std::generic_category(),
@@ -233,16 +282,16 @@ void write_neigh(Socket& socket, int index, const wire::IpAddress& ip, const Mac
 
 // An FDB entry `MAC dst IP self permanent`; delete without `ip` removes every remote of MAC.
 void write_fdb(Socket& socket, int index, const Mac& mac, const wire::IpAddress* ip, bool add) {
-    Message m(add ? RTM_NEWNEIGH : RTM_DELNEIGH,
+    Message m(socket, add ? RTM_NEWNEIGH : RTM_DELNEIGH,
               add ? static_cast<std::uint16_t>(NLM_F_CREATE | NLM_F_REPLACE) : std::uint16_t{0});
-    auto* ndm = static_cast<ndmsg*>(m.put_extra(sizeof(ndmsg)));
+    auto* ndm = m.put_header<ndmsg>();
     ndm->ndm_family = AF_BRIDGE;
     ndm->ndm_ifindex = index;
     ndm->ndm_state = NUD_PERMANENT;
     ndm->ndm_flags = NTF_SELF;
     m.put(NDA_LLADDR, mac.data(), mac.size());
     if (ip != nullptr) m.put(NDA_DST, ip->data(), ip->size());
-    const int error = socket.request(m);
+    const int error = m.send();
     if (error != 0 && !(error == ENOENT && !add)) {
         throw std::system_error(
             error, std::generic_category(),

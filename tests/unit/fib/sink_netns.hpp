@@ -14,7 +14,31 @@
 #include <cstdio>
 #include <string>
 
+#include "bgp/fib/sink.hpp"
+
 namespace bgp::fib::test {
+
+// What every FIB test names; a test file says `using namespace bgp::fib::test;`.
+using bgp::fib::Nexthop;
+using bgp::fib::Route;
+using bgp::fib::RouteType;
+using bgp::fib::Sink;
+using bgp::fib::SinkOptions;
+using bgp::wire::IpAddress;
+using bgp::wire::Prefix;
+
+inline Prefix pfx(const char* text) { return *Prefix::parse(text); }
+inline IpAddress ip(const char* text) { return *IpAddress::parse(text); }
+
+/// A unicast route with one next hop.
+inline Route via(const char* prefix, const char* gateway, const char* device = "",
+                 bool onlink = false) {
+    return Route{pfx(prefix), RouteType::unicast, {Nexthop{ip(gateway), device, onlink, 1}}};
+}
+
+inline bool contains(const std::string& haystack, const std::string& needle) {
+    return haystack.find(needle) != std::string::npos;
+}
 
 class PrivateNetns {
   public:
@@ -57,6 +81,9 @@ class PrivateNetns {
     int original_ = -1;
     bool ok_ = false;
 };
+
+/// A shell command in the test's namespace: stdout + stderr.
+inline std::string sh(const std::string& command) { return PrivateNetns::run(command); }
 
 /// A veth pair `name` / `name`p, both up, with `v4` (and `v6`, no DAD) on `name`. No
 /// link-local addresses (addrgenmode none): no DAD events arrive during a test. (This

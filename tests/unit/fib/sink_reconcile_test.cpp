@@ -9,29 +9,9 @@
 #include "bgp/fib/sink.hpp"
 #include "sink_netns.hpp"
 
+using namespace bgp::fib::test;
+
 namespace {
-
-using bgp::fib::Nexthop;
-using bgp::fib::Route;
-using bgp::fib::RouteType;
-using bgp::fib::Sink;
-using bgp::fib::SinkOptions;
-using bgp::fib::test::PrivateNetns;
-using bgp::wire::IpAddress;
-using bgp::wire::Prefix;
-
-Prefix pfx(const char* text) { return *Prefix::parse(text); }
-
-Route via(const char* prefix, const char* gateway, const char* device = "") {
-    return Route{
-        pfx(prefix), RouteType::unicast, {Nexthop{*IpAddress::parse(gateway), device, false, 1}}};
-}
-
-std::string sh(const std::string& command) { return PrivateNetns::run(command); }
-
-bool contains(const std::string& haystack, const std::string& needle) {
-    return haystack.find(needle) != std::string::npos;
-}
 
 void setup() {
     bgp::fib::test::add_link("veth0", "10.0.0.1/24");

@@ -12,16 +12,9 @@
 #include "bgp/fib/sink.hpp"
 #include "sink_netns.hpp"
 
-namespace {
+using namespace bgp::fib::test;
 
-using bgp::fib::Nexthop;
-using bgp::fib::Route;
-using bgp::fib::RouteType;
-using bgp::fib::Sink;
-using bgp::fib::SinkOptions;
-using bgp::fib::test::PrivateNetns;
-using bgp::wire::IpAddress;
-using bgp::wire::Prefix;
+namespace {
 
 /// `count` /26 routes in 10.128.0.0/9 via 10.0.0.2 (every fourth one a blackhole).
 std::vector<Route> many_routes(std::uint32_t count) {

@@ -12,31 +12,13 @@
 #include "fib/netlink.hpp"
 #include "sink_netns.hpp"
 
+using namespace bgp::fib::test;
+
 namespace {
-
-using bgp::fib::Nexthop;
-using bgp::fib::Route;
-using bgp::fib::RouteType;
-using bgp::fib::Sink;
-using bgp::fib::SinkOptions;
-using bgp::fib::test::PrivateNetns;
-using bgp::wire::IpAddress;
-using bgp::wire::Prefix;
-
-Prefix pfx(const char* text) { return *Prefix::parse(text); }
-IpAddress ip(const char* text) { return *IpAddress::parse(text); }
-
-Route via(const char* prefix, const char* gateway, const char* device = "", bool onlink = false) {
-    return Route{pfx(prefix), RouteType::unicast, {Nexthop{ip(gateway), device, onlink, 1}}};
-}
 
 std::string table_text(std::uint32_t table, const char* family = "-4") {
     return PrivateNetns::run(std::string("ip -d ") + family + " route show table " +
                              std::to_string(table) + " proto 201");
-}
-
-bool contains(const std::string& haystack, const std::string& needle) {
-    return haystack.find(needle) != std::string::npos;
 }
 
 /// What a fresh sink adopts from the table: our own dump, independent of the writer.

@@ -93,21 +93,35 @@ void Core::deferral_check(TimePoint now) {
     // RFC 4724 §4.1: after our restart, selection waits for End-of-RIB from
     // every peer that kept our routes (or the Selection_Deferral_Timer).
     if (!deferral_until_ || stopping_all_ || !running_) return;
-    std::string waiting;
     if (now < *deferral_until_) {
-        for (const auto& [addr, p] : peers_) {
-            if (p->removed || p->admin_down) continue;
-            if (p->session.state() == fsm::State::established) {
-                const auto* n = p->session.negotiated();
-                if (n == nullptr || !n->graceful_restart) continue;
+        // What the peer still owes, or "" when it owes nothing.
+        auto owes = [](const Peer& p) -> std::string {
+            if (p.removed || p.admin_down) return {};
+            if (p.session.state() == fsm::State::established) {
+                const auto* n = p.session.negotiated();
+                if (n == nullptr || !n->graceful_restart) return {};
                 for (auto f : n->families)
-                    if (std::find(p->eor_received.begin(), p->eor_received.end(), f) ==
-                        p->eor_received.end())
-                        waiting = addr.to_string() + " (End-of-RIB " + f.name() + ")";
-            } else if (!p->dynamic && p->config.session.graceful_restart.enabled) {
-                waiting = addr.to_string() + " (not Established)";
+                    if (std::find(p.eor_received.begin(), p.eor_received.end(), f) ==
+                        p.eor_received.end())
+                        return "End-of-RIB " + f.name();
+                return {};
             }
-            if (!waiting.empty()) return;
+            if (!p.dynamic && p.config.session.graceful_restart.enabled) return "Established";
+            return {};
+        };
+        // Start at the peer the last check waited for: one step per event while it
+        // still owes, and a single pass over the peers as they catch up in turn.
+        auto it = peers_.lower_bound(deferral_cursor_);
+        for (std::size_t i = 0; i < peers_.size(); ++i, ++it) {
+            if (it == peers_.end()) it = peers_.begin();
+            if (std::string owed = owes(*it->second); !owed.empty()) {
+                if (it->first != deferral_cursor_)
+                    log_.log(LogLevel::debug,
+                             "graceful restart: selection deferred: waiting for {} ({})",
+                             it->first.to_string(), owed);
+                deferral_cursor_ = it->first;
+                return;
+            }
         }
     }
     log_.log(LogLevel::info, "graceful restart: selection deferral over ({}): advertising",

@@ -264,6 +264,8 @@ class Core {
     /// SpeakerConfig::restarting: exports wait until this passes or every
     /// End-of-RIB expected has arrived (deferral_check()).
     std::optional<TimePoint> deferral_until_;
+    /// The peer the last deferral_check() waited for: the next check starts there.
+    wire::IpAddress deferral_cursor_;
     bool started_once_ = false;
     void deferral_check(TimePoint now);
     /// Before peers_: their Adj-RIB-Outs hold references into its store.

@@ -34,11 +34,14 @@ bgp::PeerConfig gr_peer(Node& to, bool client) {
 }
 
 Node& add_reflector(Network& net, bool restarting) {
-    return net.add("10.0.0.1", as_ibgp, [&](bgp::SpeakerConfig& c) {
-        c.forward_routes = true;
-        c.restarting = restarting;
-        c.selection_deferral = 60s;
-    });
+    return net.add(
+        "10.0.0.1", as_ibgp,
+        [&](bgp::SpeakerConfig& c) {
+            c.forward_routes = true;
+            c.restarting = restarting;
+            c.selection_deferral = 60s;
+        },
+        bgp::LogLevel::debug);
 }
 
 bool logged(Node& n, const std::string& text) {
@@ -101,6 +104,7 @@ TEST_CASE("restart: a reflector restarted with graceful restart keeps its client
             },
             100s));
         CHECK(logged(*rr, "selection deferral over (every End-of-RIB received)"));
+        CHECK(logged(*rr, "selection deferred: waiting for 10.0.0.11"));
         CHECK(net.now() - restarted_at < 60s);  // not by the deferral timer
         // Stale, refreshed, End-of-RIB: never withdrawn.
         CHECK(events == std::vector<std::string>{"stale 10.2.0.0/26", "announced 10.2.0.0/26",
@@ -121,6 +125,7 @@ TEST_CASE("restart: a reflector restarted with graceful restart keeps its client
         // nothing advertised yet, c1 still has End-of-RIB to wait for.
         CHECK(c1.core().peer(ip("10.0.0.1"))->state == fsm::State::established);
         CHECK_FALSE(logged(*rr, "selection deferral over"));
+        CHECK(logged(*rr, "selection deferred: waiting for 10.0.0.12 (Established)"));
         REQUIRE(net.run_until([&] { return logged(*rr, "selection deferral over"); }, 60s));
         CHECK(logged(*rr, "selection deferral over (deferral time passed)"));
         REQUIRE(net.run_until(

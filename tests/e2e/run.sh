@@ -20,7 +20,8 @@
 #     --show                 print every host's route table and the agent's view per mode
 #     --inject KIND          break the data plane on purpose (self-test of the checks):
 #                            wrong-route | extra-route | missing-route | no-proxy-arp |
-#                            ipv6-wrong-route | ipv6-missing-route | ipv6-no-gateway
+#                            ipv6-wrong-route | ipv6-missing-route | ipv6-no-gateway |
+#                            ipv6-no-forwarding
 #     --keep                 leave the namespaces up at the end (for debugging)
 #
 # Prints PASS/FAIL per check and closes with "e2e: N passed, M failed"; exit 0 iff all
@@ -58,7 +59,7 @@ while [[ $# -gt 0 ]]; do
         --keep) KEEP=1 ;;
         --ipv6) IPV6=1 ;;
         --no-ipv6) IPV6=0 ;;
-        -h | --help) sed -n '2,28p' "$0" | sed 's/^# \?//'; exit 0 ;;
+        -h | --help) sed -n '2,29p' "$0" | sed 's/^# \?//'; exit 0 ;;
         *) echo "run.sh: unknown argument: $1" >&2; exit 2 ;;
     esac
     shift

@@ -149,8 +149,8 @@ ipv6_check_topology() {
 # The agents are restarted (a node's ipv6Address is part of its identity, which `apply`
 # refuses to change): the IPv4-only ones stop (no NOTIFICATION: routes stay), the dual-stack
 # ones start with the cluster, the current IPv4 pool and the IPv6 manifests.
-ipv6_agent_launch() { # ipv6_agent_launch HOST
-    local h=$1 logf=$E2E_WORK/agent-$1.ipv6.log f files=()
+ipv6_agent_launch() { # ipv6_agent_launch HOST [LOG-SUFFIX]
+    local h=$1 logf=$E2E_WORK/agent-$1.ipv6${2:-}.log f files=()
     for f in "$E2E_MANIFESTS/cluster.yaml" "$CURRENT_POOL" "${E2E_IPV6_MANIFESTS[@]}"; do files+=(-f "$f"); done
     rm -f "$(agent_sock "$h")"
     ip netns exec "$E2E_PREFIX$h" "$E2E_AGENT" run --node "$h" --socket "$(agent_sock "$h")" \
@@ -201,22 +201,25 @@ ipv6_static_program() {
     done < <(ipv6_static_routes "$1")
 }
 
-# ---- injections (run.sh --inject ipv6-*): break the IPv6 data plane after convergence ----
+# ---- injections (run.sh --inject ipv6-*): break the IPv6 data plane on purpose ----------
+# ipv6_inject STAGE KIND: STAGE "before" the agents start, or "after" the tables converged.
 ipv6_inject() {
-    case $1 in
-        ipv6-*) ;;
-        *) return 0 ;;
+    case $1:$2 in
+        before:ipv6-no-forwarding) ;;
+        before:* | after:ipv6-no-forwarding | *:[!i]* | *:) return 0 ;;
     esac
-    case $1 in
+    case $2 in
+        ipv6-no-forwarding) # the router stops forwarding IPv6: no session across it
+            nx router sysctl -qw net.ipv6.conf.all.forwarding=0 ;;
         ipv6-wrong-route) # walker-1 sends walker-2's block to the router (which drops it)
             ip -n "${E2E_PREFIX}walker-1" -6 route replace "${H_BLOCK6[walker-2]}" via "$E2E_IPV6_GW_a" dev eth0 proto 201 ;;
         ipv6-missing-route)
             ip -n "${E2E_PREFIX}walker-2" -6 route del "${H_BLOCK6[walker-1]}" proto 201 ;;
         ipv6-no-gateway) # walker-2's veth end loses the link-local address busybox-2 routes via
             ip -n "${E2E_PREFIX}walker-2" -6 addr del "$E2E_IPV6_HOST_LL/64" dev "${H_CALI[walker-2]}" ;;
-        *) echo "run.sh: unknown --inject $1" >&2; return 1 ;;
+        *) echo "run.sh: unknown --inject $2" >&2; return 1 ;;
     esac
-    log "  (injected: $1)"
+    log "  (injected: $2)"
 }
 
 # ---- checks ----------------------------------------------------------------------------
@@ -319,6 +322,59 @@ ipv6_check_json() {
     done
 }
 
+# The kill -9 restart of walker-1's dual-stack agent under IPv6 traffic: graceful restart
+# for the IPv6 family (the peers keep walker-1's /122 as stale, walker-1's kernel keeps its
+# IPv6 routes), a stale IPv6 route of ours left behind swept, no echo lost.
+E2E_IPV6_STALE_ROUTE="fd5d:7a2b:1:250::/122 via fd00:172:16:6::249 dev eth0"
+
+ipv6_check_restart() {
+    local victim=walker-1 pids=() a b pair start dir=$E2E_WORK/restart-ipv6 h pid tx rx
+    local pairs=("busybox-2 busybox-1" "busybox-1 busybox-2")
+    mkdir -p "$dir"
+    log "  restart: kill -9 the dual-stack agent on $victim under ping -6 (${pairs[*]})"
+    for pair in "${pairs[@]}"; do
+        read -r a b <<<"$pair"
+        ip netns exec "$E2E_PREFIX$a" ping -6 -n -q -i 0.2 -W 1 -w 90 "${H_PODIP6[${POD_HOST[$b]}]}" >"$dir/$a-$b" 2>&1 &
+        pids+=($!)
+        track_pid "$!" "ping -6 $a -> $b"
+    done
+    sleep 2
+    start=$EPOCHREALTIME
+    driver_kill "$victim"
+    # shellcheck disable=SC2086
+    ip -n "$E2E_PREFIX$victim" -6 route add $E2E_IPV6_STALE_ROUTE proto 201 &&
+        log "  killed it (SIGKILL); left a stale IPv6 route of ours: $E2E_IPV6_STALE_ROUTE"
+    sleep "${E2E_RESTART_DOWNTIME:-3}"
+    if ipv6_agent_launch "$victim" .restart; then
+        pass "ipv6 restart: the dual-stack agent on $victim is running again after $(since "$start") s"
+    else
+        fail "ipv6 restart: the dual-stack agent on $victim did not come back"
+    fi
+    local deadline=$((SECONDS + ${E2E_CONVERGE_TIMEOUT:-45}))
+    for h in "${HOSTS[@]}"; do
+        if wait_until "$(remaining "$deadline")" ipv6_routes_equal "$h"; then
+            pass "ipv6 restart: $h IPv6 table = expected-routes-ipv6.txt, nothing missing or stale ($(since "$start") s after the kill)"
+        else
+            fail "ipv6 restart: $h IPv6 table differs from expected-routes-ipv6.txt after the restart"
+            diff <(ipv6_expected_routes "$h") <(ipv6_actual_routes "$h") |
+                sed -n 's/^</    missing: /p; s/^>/    extra:   /p'
+        fi
+    done
+    sleep 2
+    for pid in "${pids[@]}"; do stop_pid "$pid" INT; done
+    for pair in "${pairs[@]}"; do
+        read -r a b <<<"$pair"
+        tx=$(sed -n 's/^\([0-9]\+\) packets transmitted.*/\1/p' "$dir/$a-$b")
+        rx=$(received "$dir/$a-$b")
+        if [[ -n $tx && $tx -gt 10 && $rx == "$tx" ]]; then
+            pass "ipv6 restart: ping -6 $a -> $b kept flowing: $rx/$tx echoes answered"
+        else
+            fail "ipv6 restart: ping -6 $a -> $b: ${rx:-0}/${tx:-0} echoes answered"
+            tail -n 3 "$dir/$a-$b" | sed 's/^/    /'
+        fi
+    done
+}
+
 router_no_routes6() { nx router nstat -az Ip6InNoRoutes 2>/dev/null | awk '/Ip6InNoRoutes/ { print $2 }'; }
 
 # The pod-to-pod matrix over IPv6: same segment reachable, across the router not (it has
@@ -390,11 +446,12 @@ ipv6_phase() {
     ipv6_topology_up || { fail "ipv6: the dual-stack topology could not be created"; return 1; }
     ipv6_check_topology
     log "  dual-stack topology up in $(since "$t") s"
+    ipv6_inject before "$1" || return 1
     start=$EPOCHREALTIME
     ipv6_driver_start || { fail "ipv6: the $E2E_DRIVER driver did not start dual-stack"; return 1; }
-    if [[ $1 == ipv6-* ]]; then
+    if [[ $1 == ipv6-* && $1 != ipv6-no-forwarding ]]; then
         wait_until "${E2E_CONVERGE_TIMEOUT:-45}" ipv6_all_equal
-        ipv6_inject "$1" || return 1
+        ipv6_inject after "$1" || return 1
     fi
     ipv6_check_tables "$start"
     ipv6_check_v4_unchanged
@@ -404,5 +461,10 @@ ipv6_phase() {
     fi
     [[ ${E2E_SHOW_TABLES:-0} == 1 ]] && ipv6_print_tables
     ipv6_check_pings
+    if [[ $E2E_DRIVER == agent && $RESTART == 1 ]]; then
+        local tr=$EPOCHREALTIME
+        ipv6_check_restart
+        log "  IPv6 restart test: $(since "$tr") s"
+    fi
     log "  IPv6 phase: $(since "$t") s"
 }

@@ -317,7 +317,8 @@ ipv6_check_json() {
         if [[ -z $bad ]]; then
             pass "ipv6: $h show routes --json lists its $(ipv6_expected_routes "$h" | wc -l) IPv6 routes as installed"
         else
-            fail "ipv6: $h show routes --json:$bad"
+            fail "ipv6: $h show routes --json differs from expected-routes-ipv6.txt:"
+            log "${bad#$'\n'}"
         fi
     done
 }

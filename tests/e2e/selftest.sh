@@ -5,7 +5,7 @@
 # IPv6 phase, and must fail when the data plane is broken on purpose: a wrong next hop
 # (table and ping checks), a pod without proxy ARP (ping check alone), and a wrong IPv6
 # next hop (the IPv6 phase's table and ping -6 checks). Namespaces lbe-st-*, so it can run
-# beside a real e2e run. ~85 s.
+# beside a real e2e run. ~90 s.
 set -uo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)

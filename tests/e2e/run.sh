@@ -12,12 +12,16 @@
 #                            next one is applied live
 #     --form v1|v3           manifest form of the pool (default v3; VXLAN exists only in v3)
 #     --no-restart           skip the kill -9 restart test (runs in the last encapsulated mode)
+#     --ipv6 | --no-ipv6     the IPv6 phase after the IPv4 modes (lib/ipv6.sh; default: on in
+#                            the host part, off in the guest)
 #     --vm | --no-vm         also run the IP-in-IP modes in the QEMU guest (default: --vm
 #                            when the guest kernel was fetched by scripts/setup.sh)
 #     --vm-only              only the guest part
 #     --show                 print every host's route table and the agent's view per mode
 #     --inject KIND          break the data plane on purpose (self-test of the checks):
-#                            wrong-route | extra-route | missing-route | no-proxy-arp
+#                            wrong-route | extra-route | missing-route | no-proxy-arp |
+#                            ipv6-wrong-route | ipv6-missing-route | ipv6-no-gateway |
+#                            ipv6-no-forwarding
 #     --keep                 leave the namespaces up at the end (for debugging)
 #
 # Prints PASS/FAIL per check and closes with "e2e: N passed, M failed"; exit 0 iff all
@@ -37,6 +41,7 @@ HOST_PART=1
 GUEST=0
 INJECT=""
 KEEP=0
+IPV6=auto
 
 while [[ $# -gt 0 ]]; do
     case $1 in
@@ -52,7 +57,9 @@ while [[ $# -gt 0 ]]; do
         --show) export E2E_SHOW_TABLES=1 E2E_GUEST_ARGS="${E2E_GUEST_ARGS:-} --show" ;;
         --inject) INJECT=$2; shift ;;
         --keep) KEEP=1 ;;
-        -h | --help) sed -n '2,27p' "$0" | sed 's/^# \?//'; exit 0 ;;
+        --ipv6) IPV6=1 ;;
+        --no-ipv6) IPV6=0 ;;
+        -h | --help) sed -n '2,29p' "$0" | sed 's/^# \?//'; exit 0 ;;
         *) echo "run.sh: unknown argument: $1" >&2; exit 2 ;;
     esac
     shift
@@ -70,6 +77,8 @@ export E2E_GUEST_ARGS=${E2E_GUEST_ARGS:-}
 . "$E2E_DIR/lib/checks.sh"
 # shellcheck source=lib/restart.sh
 . "$E2E_DIR/lib/restart.sh"
+# shellcheck source=lib/ipv6.sh
+. "$E2E_DIR/lib/ipv6.sh"
 
 if [[ $(id -u) -ne 0 ]]; then
     echo "e2e: SKIP: needs root (network namespaces)"
@@ -120,6 +129,7 @@ inject() { # break one thing on walker-1 / walker-2 so that a check must fail
         extra-route) ip -n "${E2E_PREFIX}walker-1" route add 192.168.251.0/26 via 172.16.6.249 dev eth0 proto 201 ;;
         missing-route) ip -n "${E2E_PREFIX}walker-2" route del "${H_BLOCK[walker-2]}" proto 201 ;;
         no-proxy-arp) nx walker-2 sysctl -qw "net.ipv4.conf.${H_CALI[walker-2]}.proxy_arp=0" ;;
+        ipv6-*) return 0 ;; # in the IPv6 phase (lib/ipv6.sh)
         *) echo "run.sh: unknown --inject $1" >&2; exit 2 ;;
     esac
     log "  (injected: $1)"
@@ -163,6 +173,8 @@ host_part() {
         check_restart "$last_encap"
         log "  restart test: $(since "$t") s"
     fi
+    [[ $IPV6 == auto ]] && IPV6=$((GUEST == 0))
+    [[ $IPV6 == 1 ]] && ipv6_phase "$INJECT"
     driver_stop
     delete_namespaces
     log "  $([[ $GUEST == 1 ]] && echo "guest namespaces" || echo "host part"): $(since "$t0") s"

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Self-test of the end-to-end harness (ctest e2e-harness-selftest; root, else exit 77 =
 # skipped): with the static driver (lib/drivers.sh: routes from the mode rules, no agent)
-# the checks must pass on a correct data plane, including the kill -9 restart test, and
-# must fail when the data plane is broken on purpose: a wrong next hop (table and ping
-# checks) and a pod without proxy ARP (ping check alone). Namespaces lbe-st-*, so it can
-# run beside a real e2e run. ~40 s.
+# the checks must pass on a correct data plane, including the kill -9 restart test and the
+# IPv6 phase, and must fail when the data plane is broken on purpose: a wrong next hop
+# (table and ping checks), a pod without proxy ARP (ping check alone), and a wrong IPv6
+# next hop (the IPv6 phase's table and ping -6 checks). Namespaces lbe-st-*, so it can run
+# beside a real e2e run. ~90 s.
 set -uo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -12,10 +13,11 @@ if [[ $(id -u) -ne 0 ]]; then
     echo "e2e selftest: SKIP: needs root (network namespaces)"
     exit 77
 fi
-export E2E_PREFIX=lbe-st- E2E_CONVERGE_TIMEOUT=5
+# namespaces ${E2E_PREFIX}st-* (lbe-st-* by default): a helper with its own prefix keeps it
+export E2E_PREFIX=${E2E_PREFIX:-lbe-}st- E2E_CONVERGE_TIMEOUT=5
 pass=0
 fail=0
-log=$(mktemp "${TMPDIR:-/tmp}/lbe-st.XXXXXX")
+log=$(mktemp "${TMPDIR:-/tmp}/${E2E_PREFIX}selftest.XXXXXX")
 trap 'rm -f "$log"' EXIT
 
 # expect RC_WANT GREP_PATTERN DESCRIPTION -- run.sh ARGS...
@@ -39,13 +41,16 @@ expect 0 "restart: ping busybox-1 -> busybox-3 kept flowing" \
     --modes vxlan-cross-subnet
 expect 1 "extra:    192.168.135.64/26 via 172.16.6.254 dev eth0" \
     "wrong next hop on walker-1: the table check fails" -- --modes never --no-restart \
-    --inject wrong-route
+    --no-ipv6 --inject wrong-route
 expect 1 "FAIL  never: ping busybox-1 -> busybox-2: fail, expected ok" \
     "no proxy ARP for busybox-2: the ping check fails" -- --modes never --no-restart \
-    --inject no-proxy-arp
-if ip netns list | grep -q '^lbe-st-'; then
+    --no-ipv6 --inject no-proxy-arp
+expect 1 "extra:    fd5d:7a2b:1:135::40/122 via fd00:172:16:6::254 dev eth0" \
+    "wrong IPv6 next hop on walker-1: the IPv6 table and ping -6 checks fail" -- --modes never \
+    --no-restart --inject ipv6-wrong-route
+if ip netns list | grep -q "^$E2E_PREFIX"; then
     fail=$((fail + 1))
-    echo "  FAIL  namespaces left behind: $(ip netns list | grep '^lbe-st-' | tr '\n' ' ')"
+    echo "  FAIL  namespaces left behind: $(ip netns list | grep "^$E2E_PREFIX" | tr '\n' ' ')"
 fi
 echo "e2e selftest: $pass passed, $fail failed"
 [[ $fail -eq 0 ]]

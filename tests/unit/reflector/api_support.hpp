@@ -29,6 +29,7 @@
 #include "bgp/speaker/speaker.hpp"
 #include "config.hpp"
 #include "daemon.hpp"
+#include "daemon_support.hpp"
 
 namespace api_test {
 
@@ -40,48 +41,11 @@ namespace json = boost::json;
 namespace wire = bgp::wire;
 using namespace std::chrono_literals;
 
-inline wire::IpAddress ip(const char* s) { return *wire::IpAddress::parse(s); }
-inline wire::Prefix pfx(const char* s) { return *wire::Prefix::parse(s); }
-
-/// Runs the io_context until `done()` holds or `limit` passes (bounds the test
-/// only; no assertion on time).
-inline bool run_until(asio::io_context& io, const std::function<bool()>& done,
-                      std::chrono::milliseconds limit = 20s) {
-    const auto end = std::chrono::steady_clock::now() + limit;
-    while (!done()) {
-        if (std::chrono::steady_clock::now() > end) return false;
-        if (io.stopped()) io.restart();
-        io.run_for(10ms);
-    }
-    return true;
-}
-
-/// A node of the cluster: iBGP client of the reflector at 127.0.0.1:port,
-/// connecting from `local`.
-inline std::unique_ptr<bgp::Speaker> client(asio::io_context& io, const char* local, const char* id,
-                                            std::uint16_t port) {
-    bgp::SpeakerConfig c;
-    c.local_as = 64512;
-    c.router_id = ip(id).v4_value();
-    c.log = [](bgp::LogLevel, std::string_view) {};
-    auto s = std::make_unique<bgp::Speaker>(io, c);
-    bgp::PeerConfig p;
-    p.address = ip("127.0.0.1");
-    p.port = port;
-    p.peer_as = 64512;
-    p.local_address = ip(local);
-    p.session.hold_time = 9s;
-    p.session.connect_retry_time = 1s;
-    p.session.idle_hold_time = 1s;
-    s->add_peer(p);
-    s->start();
-    return s;
-}
-
-inline bool established(const bgp::Speaker& s, const char* peer) {
-    auto st = s.peer(ip(peer));
-    return st && st->state == bgp::fsm::State::established;
-}
+using reflector_test::client;
+using reflector_test::established;
+using reflector_test::ip;
+using reflector_test::pfx;
+using reflector_test::run_until;
 
 /// The reflector's file: BGP on 127.0.0.1:bgp_port, neighbours 127.0.0.2 and
 /// 127.0.0.3 (passive clients), then `extra` (more top-level keys, e.g. api).

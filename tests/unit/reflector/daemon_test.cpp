@@ -4,6 +4,7 @@
 // removes neighbours without touching the others, re-applies policies in place,
 // and a bad or restart-only file changes nothing; shutdown sends Cease.
 #include "daemon.hpp"
+#include "daemon_support.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <catch2/catch_test_macros.hpp>
@@ -26,53 +27,16 @@ using namespace std::chrono_literals;
 using bgp::reflector::Daemon;
 using bgp::reflector::parse_config;
 
-wire::IpAddress ip(const char* s) { return *wire::IpAddress::parse(s); }
-wire::Prefix pfx(const char* s) { return *wire::Prefix::parse(s); }
-
-/// Runs the io_context until `done()` holds or `limit` passes (bounds the test
-/// only; no assertion on time).
-bool run_until(asio::io_context& io, const std::function<bool()>& done,
-               std::chrono::milliseconds limit = 20s) {
-    const auto end = std::chrono::steady_clock::now() + limit;
-    while (!done()) {
-        if (std::chrono::steady_clock::now() > end) return false;
-        if (io.stopped()) io.restart();
-        io.run_for(10ms);
-    }
-    return true;
-}
-
-/// A node of the cluster: iBGP client of the reflector at 127.0.0.1:port,
-/// connecting from `local`.
-std::unique_ptr<bgp::Speaker> client(asio::io_context& io, const char* local, const char* id,
-                                     std::uint16_t port) {
-    bgp::SpeakerConfig c;
-    c.local_as = 64512;
-    c.router_id = ip(id).v4_value();
-    c.log = [](bgp::LogLevel, std::string_view) {};
-    auto s = std::make_unique<bgp::Speaker>(io, c);
-    bgp::PeerConfig p;
-    p.address = ip("127.0.0.1");
-    p.port = port;
-    p.peer_as = 64512;
-    p.local_address = ip(local);
-    p.session.hold_time = 9s;
-    p.session.connect_retry_time = 1s;
-    p.session.idle_hold_time = 1s;
-    s->add_peer(p);
-    s->start();
-    return s;
-}
+using reflector_test::client;
+using reflector_test::established;
+using reflector_test::ip;
+using reflector_test::pfx;
+using reflector_test::run_until;
 
 std::optional<bgp::ReceivedRoute> route_at(const bgp::Speaker& s, const char* prefix) {
     for (const auto& r : s.received_routes(ip("127.0.0.1")))
         if (r.prefix == pfx(prefix)) return r;
     return std::nullopt;
-}
-
-bool established(const bgp::Speaker& s, const char* peer) {
-    auto st = s.peer(ip(peer));
-    return st && st->state == bgp::fsm::State::established;
 }
 
 std::string reflector_yaml(std::uint16_t port, const std::string& extra_neighbors = {},

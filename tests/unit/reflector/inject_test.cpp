@@ -18,6 +18,7 @@
 #include "bgp/wire/message.hpp"
 #include "config.hpp"
 #include "daemon.hpp"
+#include "daemon_support.hpp"
 
 namespace {
 
@@ -27,19 +28,9 @@ namespace mrt = bgp::mrt;
 using namespace std::chrono_literals;
 using bgp::reflector::InjectOptions;
 
-wire::IpAddress ip(const char* s) { return *wire::IpAddress::parse(s); }
-wire::Prefix pfx(const char* s) { return *wire::Prefix::parse(s); }
-
-bool run_until(asio::io_context& io, const std::function<bool()>& done,
-               std::chrono::milliseconds limit = 20s) {
-    const auto end = std::chrono::steady_clock::now() + limit;
-    while (!done()) {
-        if (std::chrono::steady_clock::now() > end) return false;
-        if (io.stopped()) io.restart();
-        io.run_for(10ms);
-    }
-    return true;
-}
+using reflector_test::ip;
+using reflector_test::pfx;
+using reflector_test::run_until;
 
 std::variant<InjectOptions, std::string> parse(std::vector<std::string_view> args) {
     return bgp::reflector::parse_inject_args(args);

@@ -15,6 +15,7 @@
 #include "bgp/speaker/speaker.hpp"
 #include "config.hpp"
 #include "daemon.hpp"
+#include "daemon_support.hpp"
 
 namespace {
 
@@ -22,40 +23,10 @@ namespace asio = boost::asio;
 namespace wire = bgp::wire;
 using namespace std::chrono_literals;
 
-wire::IpAddress ip(const char* s) { return *wire::IpAddress::parse(s); }
-wire::Prefix pfx(const char* s) { return *wire::Prefix::parse(s); }
-
-bool run_until(asio::io_context& io, const std::function<bool()>& done,
-               std::chrono::milliseconds limit = 20s) {
-    const auto end = std::chrono::steady_clock::now() + limit;
-    while (!done()) {
-        if (std::chrono::steady_clock::now() > end) return false;
-        if (io.stopped()) io.restart();
-        io.run_for(10ms);
-    }
-    return true;
-}
-
-std::unique_ptr<bgp::Speaker> client(asio::io_context& io, const char* local, const char* id,
-                                     std::uint16_t port) {
-    bgp::SpeakerConfig c;
-    c.local_as = 64512;
-    c.router_id = ip(id).v4_value();
-    c.log = [](bgp::LogLevel, std::string_view) {};
-    auto s = std::make_unique<bgp::Speaker>(io, c);
-    bgp::PeerConfig p;
-    p.address = ip("127.0.0.1");
-    p.port = port;
-    p.peer_as = 64512;
-    p.local_address = ip(local);
-    p.session.hold_time = 9s;
-    p.session.connect_retry_time = 1s;
-    p.session.idle_hold_time = 1s;
-    p.session.families = {wire::ipv4_unicast, wire::ipv6_unicast};
-    s->add_peer(p);
-    s->start();
-    return s;
-}
+using reflector_test::client;
+using reflector_test::ip;
+using reflector_test::pfx;
+using reflector_test::run_until;
 
 std::string yaml(std::uint16_t port) {
     return "router-id: 10.0.0.1\n"
@@ -83,8 +54,8 @@ TEST_CASE("dump_mrt writes the daemon's RIB as TABLE_DUMP_V2", "[reflector][mrt]
     constexpr std::uint16_t port = 28001;
     bgp::reflector::Daemon daemon(io, bgp::reflector::parse_config(yaml(port), "r.yaml"));
     daemon.start();
-    auto a = client(io, "127.0.0.2", "10.0.0.2", port);
-    auto b = client(io, "127.0.0.3", "10.0.0.3", port);
+    auto a = client(io, "127.0.0.2", "10.0.0.2", port, {wire::ipv4_unicast, wire::ipv6_unicast});
+    auto b = client(io, "127.0.0.3", "10.0.0.3", port, {wire::ipv4_unicast, wire::ipv6_unicast});
     REQUIRE(run_until(io, [&] {
         return established(daemon.speaker(), "127.0.0.2") &&
                established(daemon.speaker(), "127.0.0.3");

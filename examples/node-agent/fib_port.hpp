@@ -100,9 +100,21 @@ class MemorySink final : public RouteSink {
 };
 
 struct KernelOptions {
-    std::uint8_t protocol = fib::default_protocol;
-    std::uint32_t table = 254;
+    std::uint8_t protocol = fib::default_protocol;  ///< --route-protocol
+    std::uint32_t table = 254;                      ///< --table (254: main)
 };
+
+/// iproute2's protocol name files that exist here: /etc/iproute2/rt_protos, then
+/// /etc/iproute2/rt_protos.d/*.conf (sorted), then /usr/share/iproute2/rt_protos.
+[[nodiscard]] std::vector<std::string> rt_protos_files();
+/// `--route-protocol`: a number, or a name from `files` ("NUMBER NAME" lines, as
+/// iproute2 reads them). 0-4 are refused: the kernel's own (unspec, redirect, kernel,
+/// boot) and static, whose routes the agent would adopt and sweep as its own.
+/// Throws std::invalid_argument naming what is wrong.
+[[nodiscard]] std::uint8_t parse_route_protocol(const std::string& text,
+                                                const std::vector<std::string>& files);
+/// `--table`: 1-4294967295 except 253 (default), 255 (local). Throws std::invalid_argument.
+[[nodiscard]] std::uint32_t parse_route_table(const std::string& text);
 /// The rtnetlink sink when this build has bgp::fib::Sink, else nullptr.
 [[nodiscard]] std::unique_ptr<RouteSink> make_kernel_sink(void* io_context,
                                                           const KernelOptions& options);

@@ -34,7 +34,8 @@ constexpr const char* usage_text =
     "usage:\n"
     "  bgp-node-agent run --node NAME --socket PATH -f FILE [-f FILE...]\n"
     "                     [--autodetect METHOD] [--bgp-port N] [--max-paths N]\n"
-    "                     [--no-kernel] [--log-level LEVEL]\n"
+    "                     [--no-kernel] [--route-protocol N|NAME] [--table N]\n"
+    "                     [--log-level LEVEL]\n"
     "  bgp-node-agent apply --socket PATH -f FILE\n"
     "  bgp-node-agent show routes --socket PATH [--json]\n"
     "  bgp-node-agent show peers --socket PATH\n"
@@ -45,6 +46,9 @@ constexpr const char* usage_text =
     "         (first-found, interface=REGEX, skip-interface=REGEX, cidr=CIDR, can-reach=ADDR;\n"
     "         default $IP_AUTODETECTION_METHOD or first-found). --no-kernel: routes in memory "
     "only.\n"
+    "         Routes go to table N (default 254, main) with route protocol N or a name from\n"
+    "         /etc/iproute2/rt_protos{,.d} (default 201, \"libbgp\"); at start the agent adopts\n"
+    "         the routes of that protocol in that table and removes the ones it no longer wants.\n"
     "apply    validates FILE and applies it to the running agent (nothing changes if invalid)\n"
     "show     prints the routes the agent installed and why, or its BGP sessions\n"
     "LEVEL    trace, debug, info (default), warning, error\n";
@@ -61,6 +65,7 @@ struct Args {
     bool json = false, no_kernel = false;
     std::uint16_t bgp_port = 179;
     std::uint16_t max_paths = 8;
+    na::KernelOptions kernel;
 };
 
 std::string read_file(const std::string& path) {
@@ -155,11 +160,14 @@ int run(const Args& a) {
     std::unique_ptr<na::RouteSink> sink;
     if (!a.no_kernel) {
         try {
-            sink = na::make_kernel_sink(&io, {});
+            sink = na::make_kernel_sink(&io, a.kernel);
         } catch (const std::exception& e) {
             std::fprintf(stderr, "bgp-node-agent: kernel FIB: %s\n", e.what());
             return 1;
         }
+        if (sink)
+            log_line(bgp::LogLevel::info, fmt::format("kernel routes: table {}, route protocol {}",
+                                                      a.kernel.table, a.kernel.protocol));
         if (!sink)
             log_line(
                 bgp::LogLevel::warning,
@@ -276,6 +284,10 @@ int main(int argc, char** argv) {
                 a.bgp_port = number(arg, value(), 1, 65535);
             else if (arg == "--max-paths")
                 a.max_paths = number(arg, value(), 1, 64);
+            else if (arg == "--route-protocol")
+                a.kernel.protocol = na::parse_route_protocol(value(), na::rt_protos_files());
+            else if (arg == "--table")
+                a.kernel.table = na::parse_route_table(value());
             else if (!arg.empty() && arg[0] == '-')
                 throw std::invalid_argument(fmt::format("unknown option {}", arg));
             else

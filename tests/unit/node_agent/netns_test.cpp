@@ -63,15 +63,21 @@ struct Lab {
         sh("ip netns del " + b);
         sh("rm -rf " + dir);
     }
-    pid_t start(const std::string& ns, const std::string& node, const std::string& manifest) {
+    pid_t start(const std::string& ns, const std::string& node, const std::string& manifest,
+                std::vector<std::string> extra = {}) {
+        const std::string log = dir + "/" + node + ".log";
+        const std::string socket = dir + "/" + node + ".sock";
+        std::vector<std::string> args{
+            "ip", "netns",    "exec", ns,   BGP_NODE_AGENT_BIN, "run",         "--node",
+            node, "--socket", socket, "-f", manifest,           "--log-level", "debug"};
+        args.insert(args.end(), extra.begin(), extra.end());
+        std::vector<char*> argv;
+        for (auto& s : args) argv.push_back(s.data());
+        argv.push_back(nullptr);
         const pid_t pid = ::fork();
         if (pid == 0) {
-            const std::string log = dir + "/" + node + ".log";
             if (std::freopen(log.c_str(), "a", stderr) == nullptr) _exit(127);
-            const std::string socket = dir + "/" + node + ".sock";
-            ::execlp("ip", "ip", "netns", "exec", ns.c_str(), BGP_NODE_AGENT_BIN, "run", "--node",
-                     node.c_str(), "--socket", socket.c_str(), "-f", manifest.c_str(),
-                     "--log-level", "debug", static_cast<char*>(nullptr));
+            ::execvp("ip", argv.data());
             _exit(127);
         }
         pids.push_back(pid);
@@ -189,4 +195,49 @@ TEST_CASE("two agents in two namespaces: kernel routes, live mode switch, kill -
     CHECK(lab.route(lab.a, "192.168.2.0/26") ==
           "192.168.2.0/26 via 10.77.0.2 dev tunl0 proto 201 onlink");
     CHECK(lab.route(lab.a, "192.168.1.0/26") == "blackhole 192.168.1.0/26 proto 201");
+}
+
+TEST_CASE(
+    "an agent with --table and --route-protocol: its routes go there, and only those "
+    "of its protocol are adopted and swept",
+    "[node-agent][netns]") {
+    if (::geteuid() != 0) {
+        WARN("not root: the network-namespace test of bgp-node-agent is skipped");
+        return;
+    }
+    Lab lab;
+    const std::string never = lab.dir + "/never.yaml";
+    write(never, cluster("Never"));
+    // Left in table 100 by an earlier run with protocol 202 (stale: no one announces
+    // it), and routes of other protocols that must stay.
+    sh("ip -n " + lab.a + " route add 192.168.9.0/26 via 10.77.0.2 table 100 proto 202");
+    sh("ip -n " + lab.a + " route add 192.168.8.0/26 via 10.77.0.2 table 100 proto 201");
+    sh("ip -n " + lab.a + " route add 192.168.7.0/26 via 10.77.0.2 proto 202");
+    (void)lab.start(lab.a, "node-a", never, {"--table", "100", "--route-protocol", "202"});
+    (void)lab.start(lab.b, "node-b", never);
+
+    auto table100 = [&] { return sh("ip -n " + lab.a + " route show table 100 proto 202"); };
+    bool ok = false;
+    for (int i = 0; i < 400 && !ok; ++i) {
+        const std::string t = table100();
+        ok = t.find("192.168.2.0/26 via 10.77.0.2") != std::string::npos &&
+             t.find("192.168.9.0/26") == std::string::npos;
+        if (!ok) std::this_thread::sleep_for(50ms);
+    }
+    const std::string t = table100();
+    CHECK(t.find("192.168.2.0/26 via 10.77.0.2 dev " + lab.tag + "x") != std::string::npos);
+    CHECK(t.find("blackhole 192.168.1.0/26") != std::string::npos);
+    CHECK(t.find("192.168.9.0/26") == std::string::npos);  // swept after End-of-RIB
+    // Not in the main table; other protocols' routes untouched, in either table.
+    CHECK(lab.route(lab.a, "192.168.2.0/26").empty());
+    CHECK(lab.route(lab.a, "192.168.7.0/26").find("proto 202") != std::string::npos);
+    CHECK(sh("ip -n " + lab.a + " route show table 100 proto 201").find("192.168.8.0/26") !=
+          std::string::npos);
+    // Refused at once, with the reason: a protocol of the kernel's, an unknown name.
+    CHECK(lab.agent("run --node node-a --socket " + lab.dir + "/x.sock -f " + never +
+                    " --route-protocol 2")
+              .find("--route-protocol: 2 is reserved") != std::string::npos);
+    CHECK(lab.agent("run --node node-a --socket " + lab.dir + "/x.sock -f " + never +
+                    " --route-protocol no-such-name")
+              .find("neither a number 5-255 nor a name") != std::string::npos);
 }

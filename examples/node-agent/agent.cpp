@@ -47,6 +47,28 @@ Agent::Agent(boost::asio::io_context& io, AgentOptions options, Cluster cluster,
       sink_(std::move(sink)),
       log_(std::move(logger)) {
     if (!sink_) sink_ = std::make_unique<MemorySink>();
+    // The sink first: whether it adopted routes of a previous run decides how the
+    // speaker starts (graceful restart).
+    sink_->on_kernel_change([this] {
+        if (replan_posted_) return;
+        replan_posted_ = true;
+        boost::asio::post(io_, [this] {
+            replan_posted_ = false;
+            replan_all();
+        });
+    });
+    sink_->on_error([this](const fib::Route& r, std::string_view what) {
+        log(LogLevel::error, fmt::format("kernel refused route {}: {}", route_text(r), what));
+        if (auto it = entries_.find(r.prefix.to_string()); it != entries_.end())
+            it->second.kernel_error = std::string(what);
+    });
+    sink_->start();
+    restarting_ = sink_->adopted() > 0;
+    if (restarting_)
+        log(LogLevel::info,
+            fmt::format("adopted {} routes left by a previous run: graceful restart, "
+                        "kept until the peers have re-sent theirs",
+                        sink_->adopted()));
     SpeakerConfig config;
     config.local_as = me_.as_number;
     config.router_id = me_.ipv4.address.v4_value();
@@ -61,6 +83,11 @@ Agent::Agent(boost::asio::io_context& io, AgentOptions options, Cluster cluster,
     if (me_.rr_cluster_id) {
         config.forward_routes = true;
         config.cluster_id = me_.rr_cluster_id;
+        // A restarted reflector defers selection (RFC 4724 §4.1): it sends its table and
+        // End-of-RIB to a client only once every client has re-sent its routes, else a
+        // client would sweep the other clients' routes it keeps as stale, and relearn
+        // them a moment later. (A plain node advertises only its own blocks: no wait.)
+        config.restarting = restarting_;
     }
     speaker_ = std::make_unique<Speaker>(io_, std::move(config));
     log(LogLevel::info,
@@ -178,7 +205,11 @@ void Agent::update_vxlan() {
     std::vector<fib::Route> routes;
     for (const auto& [key, e] : entries_)
         if (e.plan.route) routes.push_back(*e.plan.route);
-    std::vector<wire::IpAddress> remotes = fib::vxlan_remotes(routes, "vxlan.calico");
+    // Until the FIB is in sync after a restart, the routes adopted from the previous run
+    // still forward through their VTEPs: the first relearned route must not remove the
+    // other VTEPs' entries.
+    std::vector<wire::IpAddress> remotes =
+        vxlan_vteps(routes, sink_->installed(), synced_, "vxlan.calico");
     if (remotes == vteps_) return;
     try {
         static_cast<fib::Vxlan*>(vxlan_.get())->set_vteps(remotes);
@@ -193,26 +224,6 @@ void Agent::update_vxlan() {
 }
 
 void Agent::start() {
-    sink_->on_kernel_change([this] {
-        if (replan_posted_) return;
-        replan_posted_ = true;
-        boost::asio::post(io_, [this] {
-            replan_posted_ = false;
-            replan_all();
-        });
-    });
-    sink_->on_error([this](const fib::Route& r, std::string_view what) {
-        log(LogLevel::error, fmt::format("kernel refused route {}: {}", route_text(r), what));
-        if (auto it = entries_.find(r.prefix.to_string()); it != entries_.end())
-            it->second.kernel_error = std::string(what);
-    });
-    sink_->start();
-    restarting_ = sink_->adopted() > 0;
-    if (restarting_)
-        log(LogLevel::info,
-            fmt::format("adopted {} routes left by a previous run: graceful restart, "
-                        "kept until the peers have re-sent theirs",
-                        sink_->adopted()));
     speaker_->on_state_change([this](const PeerEvent& e) {
         log(LogLevel::debug,
             fmt::format("session {} {} -> {}{}", e.peer.to_string(), fsm::to_string(e.from),
@@ -253,6 +264,7 @@ void Agent::on_end_of_rib(const wire::IpAddress& peer) {
     restarting_ = false;  // peers added from now on: a normal start
     replan_all();
     sink_->sync_done();
+    update_vxlan();  // VTEPs only adopted routes used are gone now
     log(LogLevel::info, "End-of-RIB from every peer: FIB in sync, stale adopted routes swept");
 }
 

@@ -3,6 +3,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 namespace bgp::node_agent {
 
 std::string_view to_string(Encap encap) {
@@ -15,6 +17,22 @@ std::string_view to_string(Encap encap) {
             return "vxlan";
     }
     return "?";
+}
+
+std::vector<wire::IpAddress> vxlan_vteps(std::span<const fib::Route> planned,
+                                         std::span<const fib::Route> installed, bool synced,
+                                         std::string_view device) {
+    std::vector<wire::IpAddress> out;
+    auto add = [&](std::span<const fib::Route> routes) {
+        for (const auto& r : routes)
+            for (const auto& hop : r.nexthops)
+                if (hop.gateway && hop.device == device) out.push_back(*hop.gateway);
+    };
+    add(planned);
+    if (!synced) add(installed);
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+    return out;
 }
 
 std::string route_text(const fib::Route& route) {

@@ -321,6 +321,34 @@ else
     skip_step "e2e (seed, 3 nodes + VM)" "build/bin/bgp-node-agent is not built"
 fi
 
+# 3f. The same host part with demi-1 as route reflector instead of the mesh (run.sh
+# --cluster rr, ~50 s; prefix lbr-): the reflector sessions (MD5), reflected routes
+# (ORIGINATOR_ID, CLUSTER_LIST, next hop unchanged), a kill -9 of the reflector's agent
+# under traffic. Host only: the guest already proves IP-in-IP with the mesh.
+e2e_rr_run() {
+    local log=$LOGDIR/e2e-rr.log rc line
+    E2E_PREFIX=lbr- timeout -k 30 "${BGP_E2E_RR_TIMEOUT:-240}" bash tests/e2e/run.sh --no-vm \
+        --cluster rr --agent "$1/bin/bgp-node-agent" 2>&1 | tee "$log"
+    rc=${PIPESTATUS[0]}
+    [[ $rc -eq 124 || $rc -eq 137 ]] && echo "e2e rr: FAIL: not finished within ${BGP_E2E_RR_TIMEOUT:-240} s"
+    line=$(grep -E '^e2e: [0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1)
+    if [[ -n $line ]]; then
+        tests_passed=$((tests_passed + $(sed -E 's/^e2e: ([0-9]+) passed.*/\1/' <<<"$line")))
+        tests_failed=$((tests_failed + $(sed -E 's/.* ([0-9]+) failed.*/\1/' <<<"$line")))
+    else
+        tests_failed=$((tests_failed + 1))
+        [[ $rc -eq 0 ]] && { echo "e2e rr: no result line: counted as a failure"; return 1; }
+    fi
+    return "$rc"
+}
+if [[ $(id -u) -ne 0 ]]; then
+    skip_step "e2e route reflector (host)" "needs root (network namespaces)"
+elif [[ ${status["build (RelWithDebInfo)"]} == ok && -x build/bin/bgp-node-agent ]]; then
+    run_step "e2e route reflector (host)" e2e_rr_run build
+else
+    skip_step "e2e route reflector (host)" "build/bin/bgp-node-agent is not built"
+fi
+
 # 4. Sanitizer build + tests
 if [[ $do_asan == 1 ]]; then
     run_step "build-asan (ASan+UBSan)" bash scripts/build.sh --asan

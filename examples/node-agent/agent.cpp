@@ -47,6 +47,28 @@ Agent::Agent(boost::asio::io_context& io, AgentOptions options, Cluster cluster,
       sink_(std::move(sink)),
       log_(std::move(logger)) {
     if (!sink_) sink_ = std::make_unique<MemorySink>();
+    // The sink first: whether it adopted routes of a previous run decides how the
+    // speaker starts (graceful restart).
+    sink_->on_kernel_change([this] {
+        if (replan_posted_) return;
+        replan_posted_ = true;
+        boost::asio::post(io_, [this] {
+            replan_posted_ = false;
+            replan_all();
+        });
+    });
+    sink_->on_error([this](const fib::Route& r, std::string_view what) {
+        log(LogLevel::error, fmt::format("kernel refused route {}: {}", route_text(r), what));
+        if (auto it = entries_.find(r.prefix.to_string()); it != entries_.end())
+            it->second.kernel_error = std::string(what);
+    });
+    sink_->start();
+    restarting_ = sink_->adopted() > 0;
+    if (restarting_)
+        log(LogLevel::info,
+            fmt::format("adopted {} routes left by a previous run: graceful restart, "
+                        "kept until the peers have re-sent theirs",
+                        sink_->adopted()));
     SpeakerConfig config;
     config.local_as = me_.as_number;
     config.router_id = me_.ipv4.address.v4_value();
@@ -61,6 +83,11 @@ Agent::Agent(boost::asio::io_context& io, AgentOptions options, Cluster cluster,
     if (me_.rr_cluster_id) {
         config.forward_routes = true;
         config.cluster_id = me_.rr_cluster_id;
+        // A restarted reflector defers selection (RFC 4724 §4.1): it sends its table and
+        // End-of-RIB to a client only once every client has re-sent its routes, else a
+        // client would sweep the other clients' routes it keeps as stale, and relearn
+        // them a moment later. (A plain node advertises only its own blocks: no wait.)
+        config.restarting = restarting_;
     }
     speaker_ = std::make_unique<Speaker>(io_, std::move(config));
     log(LogLevel::info,
@@ -178,7 +205,11 @@ void Agent::update_vxlan() {
     std::vector<fib::Route> routes;
     for (const auto& [key, e] : entries_)
         if (e.plan.route) routes.push_back(*e.plan.route);
-    std::vector<wire::IpAddress> remotes = fib::vxlan_remotes(routes, "vxlan.calico");
+    // Until the FIB is in sync after a restart, the routes adopted from the previous run
+    // still forward through their VTEPs: the first relearned route must not remove the
+    // other VTEPs' entries.
+    std::vector<wire::IpAddress> remotes =
+        vxlan_vteps(routes, sink_->installed(), synced_, "vxlan.calico");
     if (remotes == vteps_) return;
     try {
         static_cast<fib::Vxlan*>(vxlan_.get())->set_vteps(remotes);
@@ -193,26 +224,6 @@ void Agent::update_vxlan() {
 }
 
 void Agent::start() {
-    sink_->on_kernel_change([this] {
-        if (replan_posted_) return;
-        replan_posted_ = true;
-        boost::asio::post(io_, [this] {
-            replan_posted_ = false;
-            replan_all();
-        });
-    });
-    sink_->on_error([this](const fib::Route& r, std::string_view what) {
-        log(LogLevel::error, fmt::format("kernel refused route {}: {}", route_text(r), what));
-        if (auto it = entries_.find(r.prefix.to_string()); it != entries_.end())
-            it->second.kernel_error = std::string(what);
-    });
-    sink_->start();
-    restarting_ = sink_->adopted() > 0;
-    if (restarting_)
-        log(LogLevel::info,
-            fmt::format("adopted {} routes left by a previous run: graceful restart, "
-                        "kept until the peers have re-sent theirs",
-                        sink_->adopted()));
     speaker_->on_state_change([this](const PeerEvent& e) {
         log(LogLevel::debug,
             fmt::format("session {} {} -> {}{}", e.peer.to_string(), fsm::to_string(e.from),
@@ -253,6 +264,7 @@ void Agent::on_end_of_rib(const wire::IpAddress& peer) {
     restarting_ = false;  // peers added from now on: a normal start
     replan_all();
     sink_->sync_done();
+    update_vxlan();  // VTEPs only adopted routes used are gone now
     log(LogLevel::info, "End-of-RIB from every peer: FIB in sync, stale adopted routes swept");
 }
 
@@ -339,7 +351,7 @@ void Agent::reconcile_blocks() {
                                b.exported ? "" : ", not exported: disableBGPExport");
         auto& e = entries_[key];
         const bool changed = !e.plan.route || !(*e.plan.route == *plan.route);
-        e = Entry{b.cidr, plan, true, changed ? std::string() : e.kernel_error};
+        e = Entry{b.cidr, plan, true, changed ? std::string() : e.kernel_error, {}, {}, {}};
         if (changed) {
             sink_->set(*plan.route);
             log(LogLevel::info,
@@ -353,6 +365,7 @@ void Agent::replan(const wire::Prefix& prefix) {
     const std::string key = prefix.to_string();
     if (blocks_.contains(key)) return;  // own block: the blackhole stays
     std::vector<PathIn> paths;
+    Entry via;  // where the best path came from (show routes)
     for (const auto& r : speaker_->rib(family_of(prefix), prefix)) {
         if (!r.peer || !(r.best || r.multipath)) continue;
         if (r.stale && !r.best) continue;
@@ -361,6 +374,14 @@ void Agent::replan(const wire::Prefix& prefix) {
         if (p.next_hop == me_.ipv4.address || (me_.ipv6 && p.next_hop == me_.ipv6->address))
             continue;
         paths.push_back(p);
+        if (r.best) {
+            via.from = r.peer->to_string();
+            if (r.attributes.originator_id)
+                via.originator = r.attributes.originator_id->to_string();
+            if (r.attributes.cluster_list)
+                for (std::uint32_t id : *r.attributes.cluster_list)
+                    via.cluster_list.push_back(wire::IpAddress::v4(id).to_string());
+        }
     }
     auto it = entries_.find(key);
     if (paths.empty()) {
@@ -395,7 +416,13 @@ void Agent::replan(const wire::Prefix& prefix) {
     std::string kernel_error;
     if (had && plan.route && *it->second.plan.route == *plan.route)
         kernel_error = it->second.kernel_error;
-    entries_[key] = Entry{prefix, std::move(plan), false, std::move(kernel_error)};
+    entries_[key] = Entry{prefix,
+                          std::move(plan),
+                          false,
+                          std::move(kernel_error),
+                          std::move(via.from),
+                          std::move(via.originator),
+                          std::move(via.cluster_list)};
     if (vxlan_involved) update_vxlan();
 }
 
@@ -473,21 +500,63 @@ std::string Agent::show_routes(bool json) const {
     bool first = true;
     for (const auto& [key, e] : entries_) {
         const std::string text = e.plan.route ? route_text(*e.plan.route) : std::string();
+        std::string cluster_ids;  // "a","b" (JSON) / a b (text)
+        for (const auto& id : e.cluster_list)
+            cluster_ids += json ? (cluster_ids.empty() ? "\"" : ",\"") + id + "\"" : " " + id;
         if (json) {
             out += fmt::format(
                 "{}\n  {{\"prefix\":\"{}\",\"installed\":{},\"route\":\"{}\",\"pool\":\"{}\","
                 "\"mode\":\"{}\",\"encapsulation\":\"{}\",\"own\":{},\"why\":\"{}\","
-                "\"kernel_error\":\"{}\"}}",
+                "\"kernel_error\":\"{}\",\"from\":\"{}\",\"originator_id\":\"{}\","
+                "\"cluster_list\":[{}]}}",
                 first ? "" : ",", key, e.plan.route.has_value(), json_escape(text),
                 json_escape(e.plan.pool), to_string(e.plan.mode), to_string(e.plan.encap), e.own,
-                json_escape(e.plan.why), json_escape(e.kernel_error));
+                json_escape(e.plan.why), json_escape(e.kernel_error), e.from, e.originator,
+                cluster_ids);
         } else {
             out += fmt::format("{}\n    {}\n    pool {} mode {} encapsulation {}\n    why: {}\n",
                                key, e.plan.route ? text : "(not installed)",
                                e.plan.pool.empty() ? "-" : e.plan.pool, to_string(e.plan.mode),
                                to_string(e.plan.encap), e.plan.why);
+            if (!e.from.empty())
+                out += fmt::format("    from {}{}{}\n", e.from,
+                                   e.originator.empty() ? "" : ", originator " + e.originator,
+                                   cluster_ids.empty() ? "" : ", cluster list" + cluster_ids);
             if (!e.kernel_error.empty())
                 out += fmt::format("    kernel refused it: {}\n", e.kernel_error);
+        }
+        first = false;
+    }
+    if (json) out += "\n]\n";
+    return out;
+}
+
+std::string Agent::show_peers(bool json) const {
+    std::map<wire::IpAddress, const PeerPlan*> plans;
+    for (const auto& p : peers_) plans[p.address] = &p;
+    std::string out = json ? "[" : "";
+    bool first = true;
+    for (const auto& s : speaker_ ? speaker_->peers() : std::vector<PeerStatus>{}) {
+        const auto it = plans.find(s.address);
+        const bool md5 = it != plans.end() && !it->second->password.empty();
+        const bool client = it != plans.end() && it->second->rr_client;
+        if (json) {
+            out += fmt::format(
+                "{}\n  {{\"address\":\"{}\",\"as\":{},\"state\":\"{}\",\"description\":\"{}\","
+                "\"md5\":{},\"rr_client\":{},\"routes_received\":{},\"routes_stale\":{},"
+                "\"local\":\"{}\",\"remote\":\"{}\"}}",
+                first ? "" : ",", s.address.to_string(), s.peer_as, fsm::to_string(s.state),
+                json_escape(s.description), md5, client, s.routes_received, s.routes_stale,
+                s.local_endpoint, s.remote_endpoint);
+        } else {
+            // The first four words are what scripts read: address, AS, state, description...
+            out += fmt::format(
+                "{} AS{} {} {}{}{}; {} routes received, {} stale{}\n", s.address.to_string(),
+                s.peer_as, fsm::to_string(s.state), s.description, md5 ? "; tcp-md5" : "",
+                client ? "; route-reflector-client" : "", s.routes_received, s.routes_stale,
+                s.local_endpoint.empty()
+                    ? std::string()
+                    : fmt::format("; {} -> {}", s.local_endpoint, s.remote_endpoint));
         }
         first = false;
     }

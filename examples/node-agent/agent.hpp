@@ -60,8 +60,13 @@ class Agent {
     /// peers added / changed / removed, blocks announced / withdrawn, every
     /// route re-planned. Returns a summary of what changed.
     std::string apply(const std::vector<Resource>& resources);
-    /// Each installed route: prefix, kernel route text, pool, mode, encapsulation, why.
+    /// Each installed route: prefix, kernel route text, pool, mode, encapsulation, why,
+    /// and for a learned route the best path's peer and its RFC 4456 ORIGINATOR_ID /
+    /// CLUSTER_LIST (how it came: from its node, or through which reflectors).
     [[nodiscard]] std::string show_routes(bool json) const;
+    /// Each session: address, AS, state, what configured it, TCP MD5 (key set),
+    /// route reflector client, the connection's endpoints.
+    [[nodiscard]] std::string show_peers(bool json) const;
 
     [[nodiscard]] const NodeIdentity& identity() const { return me_; }
     [[nodiscard]] const Speaker& speaker() const { return *speaker_; }
@@ -73,6 +78,10 @@ class Agent {
         PlannedRoute plan;
         bool own = false;
         std::string kernel_error;  ///< the kernel refused the route (NACK), if so
+        /// The best path's peer, ORIGINATOR_ID and CLUSTER_LIST (learned routes).
+        std::string from;
+        std::string originator;
+        std::vector<std::string> cluster_list;
     };
     void log(LogLevel level, const std::string& text) const;
     void reconcile_peers();

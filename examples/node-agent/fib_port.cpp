@@ -90,6 +90,22 @@ std::string_view to_string(Encap encap) {
     return "?";
 }
 
+std::vector<wire::IpAddress> vxlan_vteps(std::span<const fib::Route> planned,
+                                         std::span<const fib::Route> installed, bool synced,
+                                         std::string_view device) {
+    std::vector<wire::IpAddress> out;
+    auto add = [&](std::span<const fib::Route> routes) {
+        for (const auto& r : routes)
+            for (const auto& hop : r.nexthops)
+                if (hop.gateway && hop.device == device) out.push_back(*hop.gateway);
+    };
+    add(planned);
+    if (!synced) add(installed);
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+    return out;
+}
+
 std::string route_text(const fib::Route& route) {
     if (route.type == fib::RouteType::blackhole)
         return fmt::format("blackhole {}", route.prefix.to_string());

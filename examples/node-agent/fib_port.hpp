@@ -53,6 +53,13 @@ using Resolve = std::function<std::optional<fib::Nexthop>(const wire::IpAddress&
 [[nodiscard]] fib::Route blackhole_route(const wire::Prefix& block);
 /// `ip route` style text: "192.168.1.0/26 via 172.16.6.249 dev tunl0 onlink".
 [[nodiscard]] std::string route_text(const fib::Route& route);
+/// The remote VTEPs (gateways of next hops through `device`) that need neighbour and
+/// FDB entries: those of the planned routes and, until the FIB is in sync after a
+/// restart (`synced` false), also those of the routes still installed — adopted from
+/// the previous run, they forward through their VTEPs until relearned. Sorted, unique.
+[[nodiscard]] std::vector<wire::IpAddress> vxlan_vteps(std::span<const fib::Route> planned,
+                                                       std::span<const fib::Route> installed,
+                                                       bool synced, std::string_view device);
 
 class RouteSink {
   public:

@@ -3,7 +3,7 @@
 //   bgp-node-agent run --node NAME --socket PATH -f FILE [-f FILE...]
 //   bgp-node-agent apply --socket PATH -f FILE
 //   bgp-node-agent show routes --socket PATH [--json]
-//   bgp-node-agent show peers --socket PATH
+//   bgp-node-agent show peers --socket PATH [--json]
 #include <fmt/format.h>
 
 #include <boost/asio/io_context.hpp>
@@ -38,7 +38,7 @@ constexpr const char* usage_text =
     "                     [--log-level LEVEL]\n"
     "  bgp-node-agent apply --socket PATH -f FILE\n"
     "  bgp-node-agent show routes --socket PATH [--json]\n"
-    "  bgp-node-agent show peers --socket PATH\n"
+    "  bgp-node-agent show peers --socket PATH [--json]\n"
     "  bgp-node-agent --help | --version\n"
     "\n"
     "run      runs the agent for Node NAME with the Calico manifests (v1 or v3) of the files;\n"
@@ -192,13 +192,9 @@ int run(const Args& a) {
                     return na::ControlReply{true, agent.show_routes(false)};
                 if (header == "show routes --json")
                     return na::ControlReply{true, agent.show_routes(true)};
-                if (header == "show peers") {
-                    std::string out;
-                    for (const auto& p : agent.speaker().peers())
-                        out += fmt::format("{} AS{} {} {}\n", p.address.to_string(), p.peer_as,
-                                           bgp::fsm::to_string(p.state), p.description);
-                    return na::ControlReply{true, out};
-                }
+                if (header == "show peers") return na::ControlReply{true, agent.show_peers(false)};
+                if (header == "show peers --json")
+                    return na::ControlReply{true, agent.show_peers(true)};
                 return na::ControlReply{false, fmt::format("unknown request \"{}\"", header)};
             });
         agent.start();

@@ -11,9 +11,12 @@
 #                            vxlan-cross-subnet never); the first starts the agents, each
 #                            next one is applied live
 #     --form v1|v3           manifest form of the pool (default v3; VXLAN exists only in v3)
+#     --cluster mesh|rr      host part: manifests/cluster.yaml (node-to-node mesh, default) or
+#                            cluster-rr.yaml (mesh off, demi-1 reflects, MD5) plus the checks
+#                            of lib/rr.sh (agent driver only; the guest keeps the mesh)
 #     --no-restart           skip the kill -9 restart test (runs in the last encapsulated mode)
 #     --ipv6 | --no-ipv6     the IPv6 phase after the IPv4 modes (lib/ipv6.sh; default: on in
-#                            the host part, off in the guest)
+#                            the host part with the mesh, off in the guest and with rr)
 #     --vm | --no-vm         also run the IP-in-IP modes in the QEMU guest (default: --vm
 #                            when the guest kernel was fetched by scripts/setup.sh)
 #     --vm-only              only the guest part
@@ -21,7 +24,8 @@
 #     --inject KIND          break the data plane on purpose (self-test of the checks):
 #                            wrong-route | extra-route | missing-route | no-proxy-arp |
 #                            ipv6-wrong-route | ipv6-missing-route | ipv6-no-gateway |
-#                            ipv6-no-forwarding
+#                            ipv6-no-forwarding; with --cluster rr also rr-mesh-session |
+#                            rr-wrong-key
 #     --keep                 leave the namespaces up at the end (for debugging)
 #
 # Prints PASS/FAIL per check and closes with "e2e: N passed, M failed"; exit 0 iff all
@@ -49,6 +53,7 @@ while [[ $# -gt 0 ]]; do
         --agent) E2E_AGENT=$2; shift ;;
         --modes) MODES=$2; shift ;;
         --form) E2E_FORM=$2; shift ;;
+        --cluster) E2E_CLUSTER_KIND=$2; shift ;;
         --no-restart) RESTART=0 E2E_GUEST_ARGS="${E2E_GUEST_ARGS:-} --no-restart" ;;
         --vm) VM=1 ;;
         --no-vm) VM=0 ;;
@@ -59,7 +64,7 @@ while [[ $# -gt 0 ]]; do
         --keep) KEEP=1 ;;
         --ipv6) IPV6=1 ;;
         --no-ipv6) IPV6=0 ;;
-        -h | --help) sed -n '2,29p' "$0" | sed 's/^# \?//'; exit 0 ;;
+        -h | --help) sed -n '2,33p' "$0" | sed 's/^# \?//'; exit 0 ;;
         *) echo "run.sh: unknown argument: $1" >&2; exit 2 ;;
     esac
     shift
@@ -79,6 +84,8 @@ export E2E_GUEST_ARGS=${E2E_GUEST_ARGS:-}
 . "$E2E_DIR/lib/restart.sh"
 # shellcheck source=lib/ipv6.sh
 . "$E2E_DIR/lib/ipv6.sh"
+# shellcheck source=lib/rr.sh
+. "$E2E_DIR/lib/rr.sh"
 
 if [[ $(id -u) -ne 0 ]]; then
     echo "e2e: SKIP: needs root (network namespaces)"
@@ -94,6 +101,13 @@ case $E2E_DRIVER in
     static) ;;
     *) echo "run.sh: unknown driver $E2E_DRIVER" >&2; exit 2 ;;
 esac
+case ${E2E_CLUSTER_KIND:=mesh} in
+    mesh) E2E_CLUSTER=$E2E_MANIFESTS/cluster.yaml ;;
+    rr) E2E_CLUSTER=$E2E_MANIFESTS/cluster-rr.yaml
+        [[ $E2E_DRIVER == agent ]] || { echo "run.sh: --cluster rr needs the agent driver" >&2; exit 2; } ;;
+    *) echo "run.sh: unknown --cluster $E2E_CLUSTER_KIND (mesh | rr)" >&2; exit 2 ;;
+esac
+export E2E_CLUSTER
 for tool in ip ping nstat tcpdump sha1sum timeout; do
     command -v "$tool" >/dev/null || { echo "e2e: missing $tool (scripts/setup.sh)" >&2; exit 2; }
 done
@@ -130,6 +144,7 @@ inject() { # break one thing on walker-1 / walker-2 so that a check must fail
         missing-route) ip -n "${E2E_PREFIX}walker-2" route del "${H_BLOCK[walker-2]}" proto 201 ;;
         no-proxy-arp) nx walker-2 sysctl -qw "net.ipv4.conf.${H_CALI[walker-2]}.proxy_arp=0" ;;
         ipv6-*) return 0 ;; # in the IPv6 phase (lib/ipv6.sh)
+        rr-*) rr_inject "$1" || { echo "run.sh: --inject $1 failed (rr-mesh-session | rr-wrong-key, with --cluster rr)" >&2; exit 2; } ;;
         *) echo "run.sh: unknown --inject $1" >&2; exit 2 ;;
     esac
     log "  (injected: $1)"
@@ -137,8 +152,8 @@ inject() { # break one thing on walker-1 / walker-2 so that a check must fail
 
 host_part() {
     local t0=$EPOCHREALTIME t first=1 mode last_encap=""
-    section "topology (namespaces ${E2E_PREFIX}*) and ${E2E_DRIVER} driver, modes: $MODES"
-    load_hosts "$E2E_MANIFESTS/cluster.yaml" || return 1
+    section "topology (namespaces ${E2E_PREFIX}*) and ${E2E_DRIVER} driver, cluster $(basename "$E2E_CLUSTER"), modes: $MODES"
+    load_hosts "$E2E_CLUSTER" || return 1
     topology_up || { fail "topology could not be created"; return 1; }
     log "  hosts: ${HOSTS[*]}; pods: ${PODS[*]}"
     for h in "${HOSTS[@]}"; do
@@ -160,6 +175,7 @@ host_part() {
         check_tables "$mode"
         check_pings "$mode"
         check_router_sees_encap "$mode"
+        [[ $E2E_CLUSTER_KIND == rr ]] && check_rr "$mode"
         [[ $mode != never ]] && last_encap=$mode
         log "  mode $mode: $(since "$t") s"
     done
@@ -170,10 +186,18 @@ host_part() {
             check_tables "$last_encap"
         fi
         t=$EPOCHREALTIME
-        check_restart "$last_encap"
+        if [[ $E2E_CLUSTER_KIND == rr ]]; then
+            rr_restart "$last_encap" # the reflector's agent, then the sessions and reflection again
+        else
+            check_restart "$last_encap"
+        fi
         log "  restart test: $(since "$t") s"
     fi
-    [[ $IPV6 == auto ]] && IPV6=$((GUEST == 0))
+    # The IPv6 manifests extend the mesh cluster (its Nodes); the rr variant runs without them.
+    if [[ $IPV6 == auto ]]; then
+        IPV6=0
+        [[ $GUEST == 0 && ${E2E_CLUSTER_KIND:-mesh} == mesh ]] && IPV6=1
+    fi
     [[ $IPV6 == 1 ]] && ipv6_phase "$INJECT"
     driver_stop
     delete_namespaces

@@ -51,7 +51,7 @@ agent_launch() { # agent_launch HOST
     ((n > 0)) && logf=$E2E_WORK/agent-$h.restart$n.log
     rm -f "$(agent_sock "$h")"
     ip netns exec "$E2E_PREFIX$h" "$E2E_AGENT" run --node "$h" --socket "$(agent_sock "$h")" \
-        -f "$E2E_MANIFESTS/cluster.yaml" -f "$CURRENT_POOL" >"$logf" 2>&1 &
+        -f "${E2E_CLUSTER:-$E2E_MANIFESTS/cluster.yaml}" -f "$CURRENT_POOL" >"$logf" 2>&1 &
     DRIVER_PID[$h]=$!
     track_pid "$!" "bgp-node-agent $h"
     # ready when its control socket exists (bounded)

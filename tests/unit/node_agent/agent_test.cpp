@@ -5,12 +5,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <boost/asio/io_context.hpp>
 #include <catch2/catch_test_macros.hpp>
 #include <chrono>
 #include <fstream>
 #include <functional>
 #include <future>
+#include <map>
 #include <string>
 #include <thread>
 
@@ -200,4 +202,207 @@ TEST_CASE("the control socket: 0660, apply and show routes, removed on close", "
     server.reset();
     CHECK(::access(path.c_str(), F_OK) != 0);
     CHECK_THROWS_AS((void)control_request(path, "show routes", ""), std::runtime_error);
+}
+
+namespace {
+
+/// The in-memory sink, counting removals per prefix, and claiming `adopted` routes of a
+/// previous run (as the kernel sink does after a restart).
+class CountingSink final : public RouteSink {
+  public:
+    explicit CountingSink(std::uint64_t adopted = 0) : adopted_(adopted) {}
+    void start() override { inner_.start(); }
+    void set(const bgp::fib::Route& route) override { inner_.set(route); }
+    void remove(const bgp::wire::Prefix& prefix) override {
+        ++removed[prefix.to_string()];
+        inner_.remove(prefix);
+    }
+    void sync_done() override { inner_.sync_done(); }
+    void flush() override {}
+    [[nodiscard]] std::vector<bgp::fib::Route> installed() const override {
+        return inner_.installed();
+    }
+    [[nodiscard]] std::optional<bgp::fib::Nexthop> lookup(
+        const bgp::wire::IpAddress& dst) const override {
+        return inner_.lookup(dst);
+    }
+    void on_kernel_change(std::function<void()> handler) override {
+        inner_.on_kernel_change(std::move(handler));
+    }
+    void on_error(std::function<void(const bgp::fib::Route&, std::string_view)>) override {}
+    [[nodiscard]] std::uint64_t adopted() const override { return adopted_; }
+    [[nodiscard]] bool kernel() const override { return false; }
+    std::map<std::string, int> removed;
+
+  private:
+    MemorySink inner_;
+    std::uint64_t adopted_;
+};
+
+// Nodes a (127.0.0.2), b (127.0.0.3) and the reflector r (127.0.0.4): mesh off, every
+// session to or from r with an MD5 key, as tests/e2e/manifests/cluster-rr.yaml.
+std::string reflector_cluster() {
+    return nodes("Never", R"(---
+apiVersion: projectcalico.org/v3
+kind: Node
+metadata: {name: r}
+spec: {bgp: {ipv4Address: 127.0.0.4/8, routeReflectorClusterID: 244.0.0.1}}
+---
+apiVersion: projectcalico.org/v3
+kind: BlockAffinity
+metadata: {name: r-3}
+spec: {node: r, cidr: 192.168.3.0/26, state: confirmed}
+---
+apiVersion: projectcalico.org/v3
+kind: BGPConfiguration
+metadata: {name: default}
+spec: {nodeToNodeMeshEnabled: false}
+---
+apiVersion: projectcalico.org/v3
+kind: BGPPeer
+metadata: {name: peer-with-rr}
+spec: {nodeSelector: all(), peerIP: 127.0.0.4, asNumber: 64512, password: rr-key}
+---
+apiVersion: projectcalico.org/v3
+kind: BGPPeer
+metadata: {name: rr-to-a}
+spec: {node: r, peerIP: 127.0.0.2, asNumber: 64512, password: rr-key}
+---
+apiVersion: projectcalico.org/v3
+kind: BGPPeer
+metadata: {name: rr-to-b}
+spec: {node: r, peerIP: 127.0.0.3, asNumber: 64512, password: rr-key}
+)");
+}
+
+std::unique_ptr<Agent> make_agent_on(boost::asio::io_context& io, const std::string& node,
+                                     const std::string& text, std::uint16_t port,
+                                     std::unique_ptr<RouteSink> sink) {
+    Cluster c;
+    c.apply(parse_manifests("cluster.yaml", text));
+    c.validate();
+    AgentOptions o;
+    o.node = node;
+    o.bgp_port = port;
+    o.log_level = bgp::LogLevel::warning;
+    return std::make_unique<Agent>(io, o, std::move(c), std::move(sink),
+                                   [](bgp::LogLevel, std::string_view) {});
+}
+
+bool established(const Agent& agent, std::size_t n) {
+    std::size_t up = 0;
+    for (const auto& p : agent.speaker().peers())
+        up += p.state == bgp::fsm::State::established ? 1 : 0;
+    return up == n;
+}
+
+void stop_agent(boost::asio::io_context& io, std::unique_ptr<Agent>& agent) {
+    bool stopped = false;
+    agent->stop([&] { stopped = true; });
+    run_until(io, [&] { return stopped; });
+    agent.reset();
+}
+
+}  // namespace
+
+TEST_CASE("a reflector agent: clients learn each other through it, next hop unchanged",
+          "[node-agent]") {
+    boost::asio::io_context io;
+    const std::string text = reflector_cluster();
+    auto sink_a = std::make_unique<CountingSink>();
+    CountingSink* counted = sink_a.get();
+    auto a = make_agent_on(io, "a", text, 21534, std::move(sink_a));
+    auto b = make_agent(io, "b", text, 21534);
+    auto r = make_agent(io, "r", text, 21534);
+    a->start();
+    b->start();
+    r->start();
+    REQUIRE(run_until(io, [&] {
+        return route_of(*a, "192.168.2.0/26") != "none" && route_of(*b, "192.168.1.0/26") != "none";
+    }));
+    // Reflected with the next hop unchanged (the client's, not the reflector's).
+    CHECK(route_of(*a, "192.168.2.0/26") == "192.168.2.0/26 via 127.0.0.3");
+    CHECK(route_of(*b, "192.168.1.0/26") == "192.168.1.0/26 via 127.0.0.2");
+    REQUIRE(run_until(io, [&] { return route_of(*a, "192.168.3.0/26") != "none"; }));
+
+    // show routes: from the reflector, ORIGINATOR_ID = b, CLUSTER_LIST = [r's cluster].
+    CHECK(a->show_routes(true).find(R"("route":"192.168.2.0/26 via 127.0.0.3",)") !=
+          std::string::npos);
+    CHECK(a->show_routes(true).find(
+              R"("from":"127.0.0.4","originator_id":"127.0.0.3","cluster_list":["244.0.0.1"])") !=
+          std::string::npos);
+    CHECK(a->show_routes(false).find(
+              "    from 127.0.0.4, originator 127.0.0.3, cluster list 244.0.0.1\n") !=
+          std::string::npos);
+    // The reflector's own block reaches a unreflected; r has a's block from a itself.
+    CHECK(a->show_routes(true).find(R"("from":"127.0.0.4","originator_id":"","cluster_list":[])") !=
+          std::string::npos);
+    CHECK(r->show_routes(true).find(R"("from":"127.0.0.2","originator_id":"","cluster_list":[])") !=
+          std::string::npos);
+    CHECK(r->show_routes(false).find("    from 127.0.0.2\n") != std::string::npos);
+
+    // show peers: a has one session, to r, MD5; r has a and b as clients.
+    REQUIRE(run_until(io, [&] { return established(*a, 1) && established(*r, 2); }));
+    const std::string pa = a->show_peers(false);
+    CHECK(pa.rfind("127.0.0.4 AS64512 Established BGPPeer peer-with-rr; tcp-md5; ", 0) == 0);
+    CHECK(pa.find("route-reflector-client") == std::string::npos);
+    CHECK(std::count(pa.begin(), pa.end(), '\n') == 1);
+    const std::string pr = r->show_peers(false);
+    CHECK(pr.find("127.0.0.2 AS64512 Established BGPPeer rr-to-a; tcp-md5; "
+                  "route-reflector-client; 1 routes received, 0 stale; 127.0.0.4:") !=
+          std::string::npos);
+    CHECK(pr.find("127.0.0.3 AS64512 Established BGPPeer rr-to-b; tcp-md5; "
+                  "route-reflector-client;") != std::string::npos);
+    CHECK(r->show_peers(true).find(R"("md5":true,"rr_client":true,"routes_received":)") !=
+          std::string::npos);
+
+    // The reflector restarts (graceful restart: it adopted routes of its previous run)
+    // while b is down. a keeps b's block (stale, from r). The restarted reflector must not
+    // send a its table and End-of-RIB before b is back (RFC 4724 §4.1 selection deferral):
+    // a would sweep b's block.
+    const int removed_before = counted->removed["192.168.2.0/26"];
+    stop_agent(io, b);
+    stop_agent(io, r);
+    auto r2 = make_agent_on(io, "r", text, 21534, std::make_unique<CountingSink>(3));
+    r2->start();
+    REQUIRE(run_until(io, [&] { return established(*a, 1); }));
+    const auto until = std::chrono::steady_clock::now() + 2s;  // nothing swept meanwhile
+    run_until(io, [&] { return std::chrono::steady_clock::now() > until; });
+    CHECK(route_of(*a, "192.168.2.0/26") == "192.168.2.0/26 via 127.0.0.3");
+    CHECK(counted->removed["192.168.2.0/26"] == removed_before);
+    // b comes back: r2 reflects again, a's stale copy is refreshed, never removed.
+    b = make_agent(io, "b", text, 21534);
+    b->start();
+    REQUIRE(run_until(io, [&] {
+        return established(*r2, 2) && a->show_peers(false).find(" 0 stale") != std::string::npos &&
+               route_of(*b, "192.168.1.0/26") != "none";
+    }));
+    CHECK(route_of(*a, "192.168.2.0/26") == "192.168.2.0/26 via 127.0.0.3");
+    CHECK(counted->removed["192.168.2.0/26"] == removed_before);
+    stop_agent(io, a);
+    stop_agent(io, b);
+    stop_agent(io, r2);
+}
+
+TEST_CASE("vxlan_vteps: adopted routes keep their VTEPs until the FIB is in sync", "[node-agent]") {
+    auto via = [](const char* prefix, const char* gw, const char* dev) {
+        bgp::fib::Route r;
+        r.prefix = *bgp::wire::Prefix::parse(prefix);
+        r.nexthops.push_back({*bgp::wire::IpAddress::parse(gw), dev, true});
+        return r;
+    };
+    const std::vector<bgp::fib::Route> planned = {
+        via("192.168.2.0/26", "172.16.6.249", "vxlan.calico")};
+    const std::vector<bgp::fib::Route> installed = {
+        via("192.168.1.0/26", "172.16.6.47", "vxlan.calico"),
+        via("192.168.2.0/26", "172.16.6.249", "vxlan.calico"),
+        via("192.168.4.0/26", "172.16.6.1", "eth0")};
+    using bgp::wire::IpAddress;
+    // Restarted, one route relearned: the other adopted route still needs 172.16.6.47.
+    CHECK(vxlan_vteps(planned, installed, false, "vxlan.calico") ==
+          std::vector<IpAddress>{*IpAddress::parse("172.16.6.47"),
+                                 *IpAddress::parse("172.16.6.249")});
+    // In sync: only what is planned.
+    CHECK(vxlan_vteps(planned, installed, true, "vxlan.calico") ==
+          std::vector<IpAddress>{*IpAddress::parse("172.16.6.249")});
 }

@@ -12,12 +12,14 @@
 #                            next one is applied live
 #     --form v1|v3           manifest form of the pool (default v3; VXLAN exists only in v3)
 #     --no-restart           skip the kill -9 restart test (runs in the last encapsulated mode)
+#     --no-extras            skip the extra phases of lib/extras.sh (ECMP, natOutgoing)
 #     --vm | --no-vm         also run the IP-in-IP modes in the QEMU guest (default: --vm
 #                            when the guest kernel was fetched by scripts/setup.sh)
 #     --vm-only              only the guest part
 #     --show                 print every host's route table and the agent's view per mode
 #     --inject KIND          break the data plane on purpose (self-test of the checks):
-#                            wrong-route | extra-route | missing-route | no-proxy-arp
+#                            wrong-route | extra-route | missing-route | no-proxy-arp, or
+#                            for the extras a comma-separated list of ecmp-* / nat-* kinds
 #     --keep                 leave the namespaces up at the end (for debugging)
 #
 # Prints PASS/FAIL per check and closes with "e2e: N passed, M failed"; exit 0 iff all
@@ -37,6 +39,7 @@ HOST_PART=1
 GUEST=0
 INJECT=""
 KEEP=0
+EXTRAS=1
 
 while [[ $# -gt 0 ]]; do
     case $1 in
@@ -52,6 +55,7 @@ while [[ $# -gt 0 ]]; do
         --show) export E2E_SHOW_TABLES=1 E2E_GUEST_ARGS="${E2E_GUEST_ARGS:-} --show" ;;
         --inject) INJECT=$2; shift ;;
         --keep) KEEP=1 ;;
+        --no-extras) EXTRAS=0 E2E_GUEST_ARGS="${E2E_GUEST_ARGS:-} --no-extras" ;;
         -h | --help) sed -n '2,27p' "$0" | sed 's/^# \?//'; exit 0 ;;
         *) echo "run.sh: unknown argument: $1" >&2; exit 2 ;;
     esac
@@ -70,6 +74,8 @@ export E2E_GUEST_ARGS=${E2E_GUEST_ARGS:-}
 . "$E2E_DIR/lib/checks.sh"
 # shellcheck source=lib/restart.sh
 . "$E2E_DIR/lib/restart.sh"
+# shellcheck source=lib/extras.sh
+. "$E2E_DIR/lib/extras.sh"
 
 if [[ $(id -u) -ne 0 ]]; then
     echo "e2e: SKIP: needs root (network namespaces)"
@@ -116,6 +122,7 @@ cleanup() {
 inject() { # break one thing on walker-1 / walker-2 so that a check must fail
     case $1 in
         "") return 0 ;;
+        ecmp-* | nat-*) return 0 ;; # lib/extras.sh injects these in its phases
         wrong-route) ip -n "${E2E_PREFIX}walker-1" route replace "${H_BLOCK[walker-2]}" via 172.16.6.254 dev eth0 proto 201 ;;
         extra-route) ip -n "${E2E_PREFIX}walker-1" route add 192.168.251.0/26 via 172.16.6.249 dev eth0 proto 201 ;;
         missing-route) ip -n "${E2E_PREFIX}walker-2" route del "${H_BLOCK[walker-2]}" proto 201 ;;
@@ -163,6 +170,7 @@ host_part() {
         check_restart "$last_encap"
         log "  restart test: $(since "$t") s"
     fi
+    [[ $EXTRAS == 1 ]] && extras_phases
     driver_stop
     delete_namespaces
     log "  $([[ $GUEST == 1 ]] && echo "guest namespaces" || echo "host part"): $(since "$t0") s"

@@ -83,40 +83,33 @@ expect_prefix() {
     fi
 }
 
-# anycast_want HOST MODE [SINGLE]: the route HOST must have for the anycast block
+# anycast_want HOST MODE [OWNER]: the route HOST must have for the anycast block while
+# both walkers own it, or only OWNER (walker-1 or walker-2) does
 anycast_want() {
-    local h=$1 mode=$2 single=${3:-} dev
+    local h=$1 mode=$2 owner=${3:-} dev
     case $mode in vxlan-*) dev=vxlan.calico ;; ipip-*) dev=tunl0 ;; *) dev="" ;; esac
-    case $h in
-        walker-1) echo "blackhole $ANYCAST_BLOCK proto 201" ;;
-        walker-2)
-            if [[ -n $single ]]; then # walker-1's path alone (own subnet)
-                if [[ -n $dev && $mode == *-always ]]; then
-                    echo "$ANYCAST_BLOCK via ${H_IP[walker-1]} dev $dev proto 201 onlink"
-                else
-                    echo "$ANYCAST_BLOCK via ${H_IP[walker-1]} dev eth0 proto 201"
-                fi
-            else
-                echo "blackhole $ANYCAST_BLOCK proto 201"
-            fi
-            ;;
-        demi-1)
-            if [[ -z $dev ]]; then # both next hops resolve to the same gateway: one next hop
-                echo "$ANYCAST_BLOCK via ${H_GW[demi-1]} dev eth0 proto 201"
-            elif [[ -n $single ]]; then
-                echo "$ANYCAST_BLOCK via ${H_IP[walker-1]} dev $dev proto 201 onlink"
-            else
-                echo "$ANYCAST_BLOCK proto 201 nexthop via ${H_IP[walker-1]} dev $dev weight 1 onlink nexthop via ${H_IP[walker-2]} dev $dev weight 1 onlink"
-            fi
-            ;;
-    esac
+    if [[ $h == walker-* && ($h == "$owner" || -z $owner) ]]; then
+        echo "blackhole $ANYCAST_BLOCK proto 201"
+    elif [[ $h == walker-* ]]; then # the other walker, on the owner's subnet
+        if [[ -n $dev && $mode == *-always ]]; then
+            echo "$ANYCAST_BLOCK via ${H_IP[$owner]} dev $dev proto 201 onlink"
+        else
+            echo "$ANYCAST_BLOCK via ${H_IP[$owner]} dev eth0 proto 201"
+        fi
+    elif [[ -z $dev ]]; then # demi-1, never: every next hop resolves to the same gateway
+        echo "$ANYCAST_BLOCK via ${H_GW[demi-1]} dev eth0 proto 201"
+    elif [[ -n $owner ]]; then
+        echo "$ANYCAST_BLOCK via ${H_IP[$owner]} dev $dev proto 201 onlink"
+    else
+        echo "$ANYCAST_BLOCK proto 201 nexthop via ${H_IP[walker-1]} dev $dev weight 1 onlink nexthop via ${H_IP[walker-2]} dev $dev weight 1 onlink"
+    fi
 }
 
-check_anycast_routes() { # check_anycast_routes MODE [single] LABEL
-    local mode=$1 single=$2 label=$3 h
+check_anycast_routes() { # check_anycast_routes MODE OWNER|"" LABEL
+    local mode=$1 owner=$2 label=$3 h
     for h in "${HOSTS[@]}"; do
-        expect_prefix "$h" "$ANYCAST_BLOCK" "$(anycast_want "$h" "$mode" "$single")" \
-            "ecmp $label ($mode): $h: $(anycast_want "$h" "$mode" "$single" | sed 's/ proto 201//')"
+        expect_prefix "$h" "$ANYCAST_BLOCK" "$(anycast_want "$h" "$mode" "$owner")" \
+            "ecmp $label ($mode): $h: $(anycast_want "$h" "$mode" "$owner" | sed 's/ proto 201//')"
     done
 }
 
@@ -183,8 +176,12 @@ extras_ecmp() {
         apply_on "$EXTRAS_DIR/anycast-both.yaml" walker-2
         log "  (injected: ecmp-stale)"
     fi
-    check_anycast_routes "$always" single "walker-2 withdrawn"
+    check_anycast_routes "$always" walker-1 "walker-2 withdrawn"
     check_anycast_ping "walker-2 withdrawn" anycast-1
+    apply_on "$EXTRAS_DIR/anycast-only-walker-2.yaml" "${HOSTS[@]}" ||
+        fail "ecmp: applying anycast-only-walker-2.yaml failed"
+    check_anycast_routes "$always" walker-2 "walker-2 back, walker-1 withdrawn"
+    check_anycast_ping "walker-2 back, walker-1 withdrawn" anycast-2
     apply_on "$EXTRAS_DIR/anycast-withdraw-all.yaml" "${HOSTS[@]}" ||
         fail "ecmp: applying anycast-withdraw-all.yaml failed"
     for h in "${HOSTS[@]}"; do
@@ -219,9 +216,7 @@ count_in() { tcpdump -n -r "$1" 2>/dev/null | grep -c -- "$2"; }
 # nat_off_checks LABEL: the target is unreachable again and no masquerade of ours is left
 nat_off_checks() {
     local label=$1 n h left=""
-    for h in "${HOSTS[@]}"; do
-        wait_until 10 nat_gone "$h" || left+=" $h"
-    done
+    for h in "${HOSTS[@]}"; do wait_until 10 nat_gone "$h"; done
     n=$(ping_target 2)
     check $((n == 0 ? 0 : 1)) "nat $label: busybox-1 -> $NAT_TARGET: ${n:-0}/2 (no route back to pods)"
     for h in "${HOSTS[@]}"; do

@@ -134,6 +134,33 @@ check_anycast_ping() {
     fi
 }
 
+# check_anycast_restart MODE: kill -9 demi-1's agent while its multipath route is in place
+# and start it again (graceful restart: it adopts the route). Until every peer has re-sent
+# its path the route must stay as it is: `ip monitor route` may show no change of the block
+# at all (a rewrite with the first path learnt would drop a next hop for a moment).
+check_anycast_restart() {
+    local mode=$1 mon=$E2E_WORK/ecmp-monitor.txt mp changes logf start=$EPOCHREALTIME
+    ip -n "${E2E_PREFIX}demi-1" monitor route >"$mon" 2>&1 &
+    mp=$!
+    track_pid "$mp" "ip monitor route in demi-1"
+    sleep 0.2
+    driver_kill demi-1
+    driver_restart demi-1 || fail "ecmp restart: the agent on demi-1 did not come back"
+    logf=$E2E_WORK/agent-demi-1.restart$((${E2E_AGENT_STARTS[demi-1]:-1} - 1)).log
+    wait_until "${E2E_CONVERGE_TIMEOUT:-45}" grep -q "End-of-RIB from every peer" "$logf" ||
+        log "    (demi-1's agent logged no End-of-RIB from every peer)"
+    sleep 0.3
+    stop_pid "$mp" INT
+    changes=$(grep -c "$ANYCAST_BLOCK" "$mon")
+    if ((changes == 0)) && prefix_is demi-1 "$ANYCAST_BLOCK" "$(anycast_want demi-1 "$mode")"; then
+        pass "ecmp restart: kill -9 and restart of demi-1's agent: the multipath route adopted, never rewritten (0 changes in $(since "$start") s)"
+    else
+        fail "ecmp restart: demi-1's multipath route changed $changes time(s) during its agent's restart"
+        grep -A2 "$ANYCAST_BLOCK" "$mon" | head -n 12 | sed 's/^/    /'
+        prefix_routes demi-1 "$ANYCAST_BLOCK" | sed 's/^/    now:  /'
+    fi
+}
+
 extras_ecmp() {
     local t=$EPOCHREALTIME always dev pod i
     always=vxlan-always
@@ -166,6 +193,7 @@ extras_ecmp() {
     fi
     check_anycast_routes "$always" "" "both affinities"
     check_anycast_ping "both affinities"
+    check_anycast_restart "$always"
     driver_switch never >/dev/null || fail "ecmp: switching the pool to never failed"
     check_anycast_routes never "" "both affinities"
     driver_switch "$always" >/dev/null || fail "ecmp: switching the pool to $always failed"

@@ -150,7 +150,7 @@ check_anycast_restart() {
     wait_until "${E2E_CONVERGE_TIMEOUT:-45}" grep -q "End-of-RIB from every peer" "$logf" ||
         log "    (demi-1's agent logged no End-of-RIB from every peer)"
     sleep 0.3
-    stop_pid "$mp" INT
+    stop_pid "$mp" TERM
     changes=$(grep -c "$ANYCAST_BLOCK" "$mon")
     if ((changes == 0)) && prefix_is demi-1 "$ANYCAST_BLOCK" "$(anycast_want demi-1 "$mode")"; then
         pass "ecmp restart: kill -9 and restart of demi-1's agent: the multipath route adopted, never rewritten (0 changes in $(since "$start") s)"
@@ -162,7 +162,7 @@ check_anycast_restart() {
 }
 
 extras_ecmp() {
-    local t=$EPOCHREALTIME always dev pod i
+    local t=$EPOCHREALTIME always pod i
     always=vxlan-always
     [[ " $MODES " == *" ipip-"* ]] && always=ipip-always
     section "extras: ECMP, anycast block $ANYCAST_BLOCK on walker-1 and walker-2 ($always, never)"

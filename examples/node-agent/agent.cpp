@@ -224,6 +224,20 @@ void Agent::update_vxlan() {
 }
 
 void Agent::start() {
+    if (restarting_) {
+        // The routes adopted from the kernel stay as they are until every peer has
+        // re-sent its routes (End-of-RIB), or until this timer gives up waiting.
+        deferral_timer_.expires_after(options_.selection_deferral);
+        deferral_timer_.async_wait([this](const boost::system::error_code& ec) {
+            if (ec || !deferring()) return;
+            deferral_over_ = true;
+            log(LogLevel::warning,
+                fmt::format("graceful restart: not every peer sent End-of-RIB within {} s: "
+                            "installing the routes learnt so far",
+                            options_.selection_deferral.count()));
+            replan_all();
+        });
+    }
     speaker_->on_state_change([this](const PeerEvent& e) {
         log(LogLevel::debug,
             fmt::format("session {} {} -> {}{}", e.peer.to_string(), fsm::to_string(e.from),
@@ -262,6 +276,7 @@ void Agent::on_end_of_rib(const wire::IpAddress& peer) {
         if (!end_of_rib_.contains(p.address)) return;
     synced_ = true;
     restarting_ = false;  // peers added from now on: a normal start
+    deferral_timer_.cancel();
     replan_all();
     sink_->sync_done();
     update_vxlan();  // VTEPs only adopted routes used are gone now
@@ -362,6 +377,10 @@ void Agent::reconcile_blocks() {
 
 void Agent::replan(const wire::Prefix& prefix) {
     if (!speaker_) return;
+    // RFC 4724 §4.1: after a restart the adopted FIB stays as it is until every peer has
+    // re-sent its routes; planning from a partial RIB would, for one, rewrite a multipath
+    // route with only the next hops learnt so far. on_end_of_rib() replans everything.
+    if (deferring()) return;
     const std::string key = prefix.to_string();
     if (blocks_.contains(key)) return;  // own block: the blackhole stays
     std::vector<PathIn> paths;

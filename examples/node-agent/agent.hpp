@@ -8,6 +8,7 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <chrono>
 #include <functional>
 #include <map>
 #include <memory>
@@ -30,6 +31,10 @@ struct AgentOptions {
     std::string detected_interface;       ///< its interface (the VXLAN underlay)
     std::uint16_t bgp_port = 179;         ///< listen on and connect to
     std::uint16_t max_paths = 8;          ///< ECMP
+    /// Graceful restart (routes adopted from the kernel at start): the FIB is
+    /// left as it is until every peer has sent End-of-RIB (RFC 4724 §4.1
+    /// selection deferral), at most this long; below the sink's adopt grace.
+    std::chrono::seconds selection_deferral{60};
     LogLevel log_level = LogLevel::info;
     /// natOutgoing (nftables, set by main.cpp when built with libnftables):
     /// masquerade traffic from the first list of pools to outside the second.
@@ -89,6 +94,8 @@ class Agent {
     void replan(const wire::Prefix& prefix);
     void replan_all();
     void on_end_of_rib(const wire::IpAddress& peer);
+    /// Restarted with adopted routes, not every End-of-RIB yet, deferral time not over.
+    [[nodiscard]] bool deferring() const { return restarting_ && !synced_ && !deferral_over_; }
     [[nodiscard]] PeerConfig peer_config(const PeerPlan& p) const;
     [[nodiscard]] NodeNet node_net() const;
     void prepare_devices();
@@ -109,6 +116,8 @@ class Agent {
     std::set<wire::IpAddress> end_of_rib_;    ///< peers that sent End-of-RIB
     bool synced_ = false;
     bool restarting_ = false;
+    bool deferral_over_ = false;
+    boost::asio::steady_timer deferral_timer_{io_};
     bool replan_posted_ = false;
     std::string device_note_;             ///< last device warning (logged once)
     std::string nat_state_;               ///< what apply_nat() last did

@@ -17,6 +17,7 @@
 #     --no-restart           skip the kill -9 restart test (runs in the last encapsulated mode)
 #     --ipv6 | --no-ipv6     the IPv6 phase after the IPv4 modes (lib/ipv6.sh; default: on in
 #                            the host part with the mesh, off in the guest and with rr)
+#     --no-extras            skip the extra phases of lib/extras.sh (ECMP, natOutgoing; with the mesh only)
 #     --vm | --no-vm         also run the IP-in-IP modes in the QEMU guest (default: --vm
 #                            when the guest kernel was fetched by scripts/setup.sh)
 #     --vm-only              only the guest part
@@ -25,7 +26,8 @@
 #                            wrong-route | extra-route | missing-route | no-proxy-arp |
 #                            ipv6-wrong-route | ipv6-missing-route | ipv6-no-gateway |
 #                            ipv6-no-forwarding; with --cluster rr also rr-mesh-session |
-#                            rr-wrong-key
+#                            rr-wrong-key; for the extras a comma-separated list of
+#                            ecmp-* / nat-* kinds
 #     --keep                 leave the namespaces up at the end (for debugging)
 #
 # Prints PASS/FAIL per check and closes with "e2e: N passed, M failed"; exit 0 iff all
@@ -46,6 +48,7 @@ GUEST=0
 INJECT=""
 KEEP=0
 IPV6=auto
+EXTRAS=1
 
 while [[ $# -gt 0 ]]; do
     case $1 in
@@ -64,7 +67,8 @@ while [[ $# -gt 0 ]]; do
         --keep) KEEP=1 ;;
         --ipv6) IPV6=1 ;;
         --no-ipv6) IPV6=0 ;;
-        -h | --help) sed -n '2,33p' "$0" | sed 's/^# \?//'; exit 0 ;;
+        -h | --help) sed -n '2,35p' "$0" | sed 's/^# \?//'; exit 0 ;;
+        --no-extras) EXTRAS=0 E2E_GUEST_ARGS="${E2E_GUEST_ARGS:-} --no-extras" ;;
         *) echo "run.sh: unknown argument: $1" >&2; exit 2 ;;
     esac
     shift
@@ -86,6 +90,8 @@ export E2E_GUEST_ARGS=${E2E_GUEST_ARGS:-}
 . "$E2E_DIR/lib/ipv6.sh"
 # shellcheck source=lib/rr.sh
 . "$E2E_DIR/lib/rr.sh"
+# shellcheck source=lib/extras.sh
+. "$E2E_DIR/lib/extras.sh"
 
 if [[ $(id -u) -ne 0 ]]; then
     echo "e2e: SKIP: needs root (network namespaces)"
@@ -139,6 +145,7 @@ cleanup() {
 inject() { # break one thing on walker-1 / walker-2 so that a check must fail
     case $1 in
         "") return 0 ;;
+        ecmp-* | nat-*) return 0 ;; # lib/extras.sh injects these in its phases
         wrong-route) ip -n "${E2E_PREFIX}walker-1" route replace "${H_BLOCK[walker-2]}" via 172.16.6.254 dev eth0 proto 201 ;;
         extra-route) ip -n "${E2E_PREFIX}walker-1" route add 192.168.251.0/26 via 172.16.6.249 dev eth0 proto 201 ;;
         missing-route) ip -n "${E2E_PREFIX}walker-2" route del "${H_BLOCK[walker-2]}" proto 201 ;;
@@ -193,7 +200,9 @@ host_part() {
         fi
         log "  restart test: $(since "$t") s"
     fi
-    # The IPv6 manifests extend the mesh cluster (its Nodes); the rr variant runs without them.
+    # The extra phases and the IPv6 manifests extend the mesh cluster (its Nodes); the rr
+    # variant runs without them. The extras first: the IPv6 phase restarts the agents.
+    [[ $EXTRAS == 1 && ${E2E_CLUSTER_KIND:-mesh} == mesh ]] && extras_phases
     if [[ $IPV6 == auto ]]; then
         IPV6=0
         [[ $GUEST == 0 && ${E2E_CLUSTER_KIND:-mesh} == mesh ]] && IPV6=1

@@ -293,61 +293,47 @@ fi
 
 # 3e. End to end (tests/e2e/run.sh, root): the seed's walker-1, walker-2, demi-1 and router in
 # lbe- network namespaces with bgp-node-agent in each host, for every pool mode the route
-# tables of DESIGN.md and the pod ping matrix (VXLAN here, IP-in-IP in a QEMU guest), and a
-# kill -9 restart under traffic; its closing "e2e: N passed, M failed" line adds to the
-# totals. Bounded by BGP_E2E_TIMEOUT (default 600 s). See docs/e2e.md.
-e2e_run() {
-    local log=$LOGDIR/e2e.log rc line
-    timeout -k 30 "${BGP_E2E_TIMEOUT:-600}" bash tests/e2e/run.sh --vm \
-        --agent "$1/bin/bgp-node-agent" 2>&1 | tee "$log"
-    rc=${PIPESTATUS[0]}
-    [[ $rc -eq 124 || $rc -eq 137 ]] && echo "e2e: FAIL: not finished within ${BGP_E2E_TIMEOUT:-600} s"
-    line=$(grep -E '^e2e: [0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1)
-    if [[ -n $line ]]; then
-        tests_passed=$((tests_passed + $(sed -E 's/^e2e: ([0-9]+) passed.*/\1/' <<<"$line")))
-        tests_failed=$((tests_failed + $(sed -E 's/.* ([0-9]+) failed.*/\1/' <<<"$line")))
-    else
-        tests_failed=$((tests_failed + 1))
-        [[ $rc -eq 0 ]] && { echo "e2e: no result line: counted as a failure"; return 1; }
-    fi
-    return "$rc"
-}
-if [[ $(id -u) -ne 0 ]]; then
-    skip_step "e2e (seed, 3 nodes + VM)" "needs root (network namespaces)"
-elif [[ ${status["build (RelWithDebInfo)"]} == ok && -x build/bin/bgp-node-agent ]]; then
-    run_step "e2e (seed, 3 nodes + VM)" e2e_run build
-else
-    echo "e2e: SKIP: build/bin/bgp-node-agent is not built"
-    skip_step "e2e (seed, 3 nodes + VM)" "build/bin/bgp-node-agent is not built"
-fi
-
+# tables of DESIGN.md and the pod ping matrix (VXLAN here, IP-in-IP in a QEMU guest), a
+# kill -9 restart under traffic, then ECMP, natOutgoing and an IPv6 pool. Bounded by
+# BGP_E2E_TIMEOUT (default 600 s). See docs/e2e.md.
 # 3f. The same host part with demi-1 as route reflector instead of the mesh (run.sh
 # --cluster rr, ~50 s; prefix lbr-): the reflector sessions (MD5), reflected routes
 # (ORIGINATOR_ID, CLUSTER_LIST, next hop unchanged), a kill -9 of the reflector's agent
-# under traffic. Host only: the guest already proves IP-in-IP with the mesh.
-e2e_rr_run() {
-    local log=$LOGDIR/e2e-rr.log rc line
-    E2E_PREFIX=lbr- timeout -k 30 "${BGP_E2E_RR_TIMEOUT:-240}" bash tests/e2e/run.sh --no-vm \
-        --cluster rr --agent "$1/bin/bgp-node-agent" 2>&1 | tee "$log"
+# under traffic. Host only: the guest already proves IP-in-IP with the mesh. Bounded by
+# BGP_E2E_RR_TIMEOUT (default 240 s).
+#
+# e2e_run TAG PREFIX LIMIT RUN_ARGS...: run.sh in namespaces PREFIX*, its log in
+# $LOGDIR/TAG.log; its closing "e2e: N passed, M failed" line adds to the totals.
+e2e_run() {
+    local tag=$1 prefix=$2 limit=$3 log=$LOGDIR/$1.log rc line
+    shift 3
+    E2E_PREFIX=$prefix timeout -k 30 "$limit" bash tests/e2e/run.sh "$@" 2>&1 | tee "$log"
     rc=${PIPESTATUS[0]}
-    [[ $rc -eq 124 || $rc -eq 137 ]] && echo "e2e rr: FAIL: not finished within ${BGP_E2E_RR_TIMEOUT:-240} s"
+    [[ $rc -eq 124 || $rc -eq 137 ]] && echo "$tag: FAIL: not finished within $limit s"
     line=$(grep -E '^e2e: [0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1)
     if [[ -n $line ]]; then
         tests_passed=$((tests_passed + $(sed -E 's/^e2e: ([0-9]+) passed.*/\1/' <<<"$line")))
         tests_failed=$((tests_failed + $(sed -E 's/.* ([0-9]+) failed.*/\1/' <<<"$line")))
     else
         tests_failed=$((tests_failed + 1))
-        [[ $rc -eq 0 ]] && { echo "e2e rr: no result line: counted as a failure"; return 1; }
+        [[ $rc -eq 0 ]] && { echo "$tag: no result line: counted as a failure"; return 1; }
     fi
     return "$rc"
 }
-if [[ $(id -u) -ne 0 ]]; then
-    skip_step "e2e route reflector (host)" "needs root (network namespaces)"
-elif [[ ${status["build (RelWithDebInfo)"]} == ok && -x build/bin/bgp-node-agent ]]; then
-    run_step "e2e route reflector (host)" e2e_rr_run build
-else
-    skip_step "e2e route reflector (host)" "build/bin/bgp-node-agent is not built"
-fi
+for e2e_step in "e2e (seed, 3 nodes + VM)" "e2e route reflector (host)"; do
+    if [[ $(id -u) -ne 0 ]]; then
+        skip_step "$e2e_step" "needs root (network namespaces)"
+    elif [[ ${status["build (RelWithDebInfo)"]} != ok || ! -x build/bin/bgp-node-agent ]]; then
+        echo "e2e: SKIP: build/bin/bgp-node-agent is not built"
+        skip_step "$e2e_step" "build/bin/bgp-node-agent is not built"
+    elif [[ $e2e_step == "e2e (seed"* ]]; then
+        run_step "$e2e_step" e2e_run e2e lbe- "${BGP_E2E_TIMEOUT:-600}" --vm \
+            --agent build/bin/bgp-node-agent
+    else
+        run_step "$e2e_step" e2e_run e2e-rr lbr- "${BGP_E2E_RR_TIMEOUT:-240}" --no-vm \
+            --cluster rr --agent build/bin/bgp-node-agent
+    fi
+done
 
 # 4. Sanitizer build + tests
 if [[ $do_asan == 1 ]]; then

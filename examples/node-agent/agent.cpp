@@ -411,7 +411,7 @@ void Agent::replan(const wire::Prefix& prefix) {
             }
             const bool was_vxlan = it->second.plan.encap == Encap::vxlan;
             entries_.erase(it);
-            if (was_vxlan) update_vxlan();
+            if (was_vxlan) vxlan_changed();
         }
         return;
     }
@@ -442,7 +442,7 @@ void Agent::replan(const wire::Prefix& prefix) {
                           std::move(via.from),
                           std::move(via.originator),
                           std::move(via.cluster_list)};
-    if (vxlan_involved) update_vxlan();
+    if (vxlan_involved) vxlan_changed();
 }
 
 void Agent::replan_all() {
@@ -455,7 +455,22 @@ void Agent::replan_all() {
     for (const auto& [key, e] : entries_) add(e.prefix);
     for (auto family : {wire::ipv4_unicast, wire::ipv6_unicast})
         for (const auto& r : speaker_->best_routes(family)) add(r.prefix);
+    replanning_all_ = true;
     for (const auto& p : prefixes) replan(p);
+    replanning_all_ = false;
+    if (vxlan_pending_) {
+        vxlan_pending_ = false;
+        update_vxlan();
+    }
+}
+
+void Agent::vxlan_changed() {
+    // One route at a time during replan_all() would drop, for a moment, the entries of
+    // VTEPs whose routes come later in the loop (traffic to them lost meanwhile).
+    if (replanning_all_)
+        vxlan_pending_ = true;
+    else
+        update_vxlan();
 }
 
 std::string Agent::apply(const std::vector<Resource>& resources) {

@@ -101,6 +101,9 @@ class Agent {
     void prepare_devices();
     void apply_nat();
     void update_vxlan();
+    /// A route through the VXLAN device changed: update_vxlan() now, or once at the end
+    /// of replan_all(), so that the VTEP entries are never set from half the routes.
+    void vxlan_changed();
 
     boost::asio::io_context& io_;
     AgentOptions options_;
@@ -119,6 +122,8 @@ class Agent {
     bool deferral_over_ = false;
     boost::asio::steady_timer deferral_timer_{io_};
     bool replan_posted_ = false;
+    bool replanning_all_ = false;         ///< inside replan_all()
+    bool vxlan_pending_ = false;          ///< vxlan_changed() during replan_all()
     std::string device_note_;             ///< last device warning (logged once)
     std::string nat_state_;               ///< what apply_nat() last did
     std::shared_ptr<void> vxlan_;         ///< bgp::fib::Vxlan once a pool uses VXLAN

@@ -16,12 +16,14 @@
 #include <string>
 #include <thread>
 
+#include "agent_support.hpp"
 #include "node-agent/agent.hpp"
 #include "node-agent/control.hpp"
 
 namespace {
 
 using namespace bgp::node_agent;
+using node_agent_test::run_until;
 using namespace std::chrono_literals;
 
 std::string nodes(const std::string& pool_mode, const std::string& extra = {}) {
@@ -69,17 +71,6 @@ std::string route_of(const Agent& agent, const std::string& prefix) {
     for (const auto& r : agent.sink().installed())
         if (r.prefix.to_string() == prefix) return route_text(r);
     return "none";
-}
-
-/// Runs the io_context until `done` (at most 15 s).
-bool run_until(boost::asio::io_context& io, const std::function<bool()>& done) {
-    const auto deadline = std::chrono::steady_clock::now() + 15s;
-    while (!done()) {
-        if (std::chrono::steady_clock::now() > deadline) return false;
-        io.run_for(20ms);
-        io.restart();
-    }
-    return true;
 }
 
 }  // namespace

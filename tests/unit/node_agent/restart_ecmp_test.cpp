@@ -13,11 +13,13 @@
 #include <string>
 #include <vector>
 
+#include "agent_support.hpp"
 #include "node-agent/agent.hpp"
 
 namespace {
 
 using namespace bgp::node_agent;
+using node_agent_test::run_until;
 using namespace std::chrono_literals;
 
 // An in-memory FIB that starts with routes "left by a previous run" and
@@ -101,16 +103,6 @@ bgp::fib::Route ecmp_route() {
     for (const char* gw : {"127.0.0.2", "127.0.0.3"})
         r.nexthops.push_back(bgp::fib::Nexthop{*bgp::wire::IpAddress::parse(gw), "tunl0", true, 1});
     return r;
-}
-
-bool run_until(boost::asio::io_context& io, const std::function<bool()>& done) {
-    const auto deadline = std::chrono::steady_clock::now() + 15s;
-    while (!done()) {
-        if (std::chrono::steady_clock::now() > deadline) return false;
-        io.run_for(20ms);
-        io.restart();
-    }
-    return true;
 }
 
 std::unique_ptr<Agent> peer(boost::asio::io_context& io, const std::string& node,

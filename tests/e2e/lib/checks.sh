@@ -64,6 +64,23 @@ pair_expected() {
     if [[ $1 == never && ${H_SEG[$a]} != "${H_SEG[$b]}" ]]; then echo fail; else echo ok; fi
 }
 
+# print_ping_matrix TITLE DIR: the replies of 3 per pod pair (DIR/A-B, ping output), row
+# pings column.
+print_ping_matrix() {
+    local title=$1 dir=$2 a b
+    printf '  %s: row pings column, replies of 3\n  %-10s' "$title" ""
+    for b in "${PODS[@]}"; do printf ' %-10s' "$b"; done
+    printf '\n'
+    for a in "${PODS[@]}"; do
+        printf '  %-10s' "$a"
+        for b in "${PODS[@]}"; do
+            if [[ $a == "$b" ]]; then printf ' %-10s' "-"; continue; fi
+            printf ' %-10s' "$(received "$dir/$a-$b")/3"
+        done
+        printf '\n'
+    done
+}
+
 # check_pings MODE: the pod-to-pod matrix, every pair pinged at once (3 echoes each).
 check_pings() {
     local mode=$1 a b out pids=() before after
@@ -79,17 +96,7 @@ check_pings() {
     done
     wait "${pids[@]}" 2>/dev/null
     after=$(router_no_routes)
-    printf '  ping matrix (%s): row pings column, replies of 3\n  %-10s' "$mode" ""
-    for b in "${PODS[@]}"; do printf ' %-10s' "$b"; done
-    printf '\n'
-    for a in "${PODS[@]}"; do
-        printf '  %-10s' "$a"
-        for b in "${PODS[@]}"; do
-            if [[ $a == "$b" ]]; then printf ' %-10s' "-"; continue; fi
-            printf ' %-10s' "$(received "$dir/$a-$b")/3"
-        done
-        printf '\n'
-    done
+    print_ping_matrix "ping matrix ($mode)" "$dir"
     for a in "${PODS[@]}"; do
         for b in "${PODS[@]}"; do
             [[ $a == "$b" ]] && continue

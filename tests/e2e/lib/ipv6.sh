@@ -400,17 +400,7 @@ ipv6_check_pings() {
     done
     wait "${pids[@]}" 2>/dev/null
     after=$(router_no_routes6)
-    printf '  ping -6 matrix: row pings column, replies of 3\n  %-10s' ""
-    for b in "${PODS[@]}"; do printf ' %-10s' "$b"; done
-    printf '\n'
-    for a in "${PODS[@]}"; do
-        printf '  %-10s' "$a"
-        for b in "${PODS[@]}"; do
-            if [[ $a == "$b" ]]; then printf ' %-10s' "-"; continue; fi
-            printf ' %-10s' "$(received "$dir/$a-$b")/3"
-        done
-        printf '\n'
-    done
+    print_ping_matrix "ping -6 matrix" "$dir"
     for a in "${PODS[@]}"; do
         for b in "${PODS[@]}"; do
             [[ $a == "$b" ]] && continue

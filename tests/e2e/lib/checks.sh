@@ -128,26 +128,34 @@ received() { # received PING_OUTPUT -> number of replies
     echo "${n:-0}"
 }
 
+# capture_start NS IFACE PCAP [FILTER]: tcpdump (default filter icmp) in the background,
+# back once it listens (at most 5 s); sets CAPTURE_PID.
+capture_start() {
+    local i
+    ip netns exec "$E2E_PREFIX$1" tcpdump -n -U --immediate-mode -i "$2" -w "$3" "${4:-icmp}" >"$3.log" 2>&1 &
+    CAPTURE_PID=$!
+    track_pid "$CAPTURE_PID" "tcpdump in $1 $2"
+    for ((i = 0; i < 50; i++)); do
+        grep -q 'listening on' "$3.log" && break
+        sleep 0.1
+    done
+}
+
 router_no_routes() { nx router nstat -az IpExtInNoRoutes 2>/dev/null | awk '/IpExtInNoRoutes/ { print $2 }'; }
 
 # check_router_sees_encap MODE: busybox-1 pings busybox-3 (another subnet) while the router
 # captures on both ports; no packet may carry a pod address in its outer header, and the
 # echo must have crossed as host-to-host IP-in-IP (proto 4) or VXLAN (UDP 4789).
 check_router_sees_encap() {
-    local mode=$1 kind=${1%%-*} filter pcap=$E2E_WORK/router-$1.pcap tp i
+    local mode=$1 kind=${1%%-*} filter pcap=$E2E_WORK/router-$1.pcap tp
     case $kind in
         ipip) filter="ip proto 4" ;;
         vxlan) filter="udp port 4789" ;;
         *) return 0 ;;
     esac
     local src=${H_IP[walker-1]} dst=${H_IP[demi-1]}
-    ip netns exec "${E2E_PREFIX}router" tcpdump -n -U --immediate-mode -i any -w "$pcap" ip >"$pcap.log" 2>&1 &
-    tp=$!
-    track_pid "$tp" "tcpdump in router"
-    for ((i = 0; i < 50; i++)); do
-        grep -q 'listening on' "$pcap.log" && break
-        sleep 0.1
-    done
+    capture_start router any "$pcap" ip
+    tp=$CAPTURE_PID
     nx busybox-1 ping -n -q -c 3 -i 0.2 -W 1 "${H_PODIP[demi-1]}" >/dev/null 2>&1
     sleep 0.3
     stop_pid "$tp" INT

@@ -235,17 +235,6 @@ ping_target() { # ping_target COUNT -> replies busybox-1 got from NAT_TARGET
         sed -n 's/.* \([0-9]\+\) \(packets \)\?received.*/\1/p'
 }
 
-capture_start() { # capture_start NS IFACE PCAP: tcpdump in the background; sets CAPTURE_PID
-    local i
-    ip netns exec "$E2E_PREFIX$1" tcpdump -n -U --immediate-mode -i "$2" -w "$3" icmp >"$3.log" 2>&1 &
-    CAPTURE_PID=$!
-    track_pid "$CAPTURE_PID" "tcpdump in $1 $2"
-    for ((i = 0; i < 50; i++)); do
-        grep -q 'listening on' "$3.log" && break
-        sleep 0.1
-    done
-}
-
 count_in() { tcpdump -n -r "$1" 2>/dev/null | grep -c -- "$2"; }
 
 # nat_off_checks LABEL: the target is unreachable again and no masquerade of ours is left

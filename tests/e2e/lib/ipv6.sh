@@ -336,7 +336,7 @@ ipv6_check_json() {
 E2E_IPV6_STALE_ROUTE="fd5d:7a2b:1:250::/122 via fd00:172:16:6::249 dev eth0"
 
 ipv6_check_restart() {
-    local victim=walker-1 pids=() a b pair start dir=$E2E_WORK/restart-ipv6 h pid tx rx
+    local victim=walker-1 pids=() a b pair start dir=$E2E_WORK/restart-ipv6 h pid
     local pairs=("busybox-2 busybox-1" "busybox-1 busybox-2")
     mkdir -p "$dir"
     log "  restart: kill -9 the dual-stack agent on $victim under ping -6 (${pairs[*]})"
@@ -370,17 +370,7 @@ ipv6_check_restart() {
     done
     sleep 2
     for pid in "${pids[@]}"; do stop_pid "$pid" INT; done
-    for pair in "${pairs[@]}"; do
-        read -r a b <<<"$pair"
-        tx=$(sed -n 's/^\([0-9]\+\) packets transmitted.*/\1/p' "$dir/$a-$b")
-        rx=$(received "$dir/$a-$b")
-        if [[ -n $tx && $tx -gt 10 && $rx == "$tx" ]]; then
-            pass "ipv6 restart: ping -6 $a -> $b kept flowing: $rx/$tx echoes answered"
-        else
-            fail "ipv6 restart: ping -6 $a -> $b: ${rx:-0}/${tx:-0} echoes answered"
-            tail -n 3 "$dir/$a-$b" | sed 's/^/    /'
-        fi
-    done
+    check_ping_streams "ipv6 restart: ping -6" "$dir" "${pairs[@]}"
 }
 
 router_no_routes6() { nx router nstat -az Ip6InNoRoutes 2>/dev/null | awk '/Ip6InNoRoutes/ { print $2 }'; }

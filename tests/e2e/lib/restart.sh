@@ -47,17 +47,23 @@ check_restart() {
     sleep 2 # a little traffic after convergence too
     local pid
     for pid in "${pids[@]}"; do stop_pid "$pid" INT; done
-    local i=0 tx rx
-    for pair in "${pairs[@]}"; do
+    check_ping_streams "restart: ping" "$dir" "${pairs[@]}"
+}
+
+# check_ping_streams LABEL DIR PAIR...: each stream "A B" (ping output in DIR/A-B) sent more
+# than 10 echoes and every one was answered.
+check_ping_streams() {
+    local label=$1 dir=$2 pair a b tx rx
+    shift 2
+    for pair in "$@"; do
         read -r a b <<<"$pair"
         tx=$(sed -n 's/^\([0-9]\+\) packets transmitted.*/\1/p' "$dir/$a-$b")
         rx=$(received "$dir/$a-$b")
         if [[ -n $tx && $tx -gt 10 && $rx == "$tx" ]]; then
-            pass "restart: ping $a -> $b kept flowing: $rx/$tx echoes answered"
+            pass "$label $a -> $b kept flowing: $rx/$tx echoes answered"
         else
-            fail "restart: ping $a -> $b: ${rx:-0}/${tx:-0} echoes answered"
+            fail "$label $a -> $b: ${rx:-0}/${tx:-0} echoes answered"
             tail -n 3 "$dir/$a-$b" | sed 's/^/    /'
         fi
-        i=$((i + 1))
     done
 }

@@ -141,10 +141,8 @@ check_rr() {
 rr_restart() {
     local mode=$1 pcap=$E2E_WORK/router-bgp.pcap tp total unsigned valid
     [[ -n ${RR_NODE:-} ]] || rr_from_manifest
-    ip netns exec "${E2E_PREFIX}router" tcpdump -n -U --immediate-mode -i any -w "$pcap" 'tcp port 179' \
-        >"$pcap.log" 2>&1 &
-    tp=$!
-    track_pid "$tp" "tcpdump port 179 in router"
+    capture_start router any "$pcap" 'tcp port 179'
+    tp=$CAPTURE_PID
     local h before=() removed
     for h in "${HOSTS[@]}"; do before+=("$(wc -l <"$E2E_WORK/agent-$h.log")"); done
     sleep 0.5

@@ -83,7 +83,7 @@ print_ping_matrix() {
 
 # check_pings MODE: the pod-to-pod matrix, every pair pinged at once (3 echoes each).
 check_pings() {
-    local mode=$1 a b out pids=() before after
+    local mode=$1 a b pids=() before after
     local dir=$E2E_WORK/ping-$mode
     mkdir -p "$dir"
     before=$(router_no_routes)
